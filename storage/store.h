@@ -1,0 +1,148 @@
+// The embedded persistent store: one RocksDB directory per store.
+//
+// The store knows nothing of linkage. It keeps, per record, an opaque payload
+// (the engine's encoded record) together with the block-index keys and the
+// term-frequency terms the engine derived from it, so that replacing or
+// removing a record can retract exactly what it added.
+//
+// Layout (column families):
+//   meta      key string -> value string (format version, settings, sources)
+//   records   source(2, BE) + id  -> header(block keys, tf terms) + payload
+//   blocks    rule(1) + hash(8, BE) + source(2, BE) + id -> empty; a block is a
+//             prefix scan over its first 9 bytes (prefix bloom filter)
+//   tf        field(1) + value -> int64 count (little endian), merged by addition
+//   model     name -> blob (trained models)
+//   clusters  source(2, BE) + id -> cluster id (8, BE)
+//
+// Guarantees:
+//   - Put/Delete write the record, its index entries and term counts in one
+//     WriteBatch: all or nothing, and a record never has stale index entries.
+//   - One process at a time: Open fails with a clear message if another process
+//     (or this one) already holds the store.
+//   - A store written by a newer format version is refused on open.
+//   - The directory is created with mode 0700.
+// Thread safety: a Store may be used from many threads at once. BulkWriter is
+// for one thread.
+#ifndef PROBITY_STORAGE_STORE_H_
+#define PROBITY_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace probity::storage {
+
+// Current on-disk format version; stores with a larger one are refused.
+inline constexpr int kFormatVersion = 1;
+
+struct BlockKey {
+  uint8_t rule = 0;   // which blocking rule produced it
+  uint64_t hash = 0;  // XXH3-64 of the rule's key bytes
+  friend bool operator==(const BlockKey&, const BlockKey&) = default;
+};
+
+struct TfTerm {
+  uint8_t field = 0;  // engine-defined field code
+  std::string value;
+  friend bool operator==(const TfTerm&, const TfTerm&) = default;
+};
+
+struct StoredRecord {
+  uint16_t source = 0;
+  std::string id;
+  std::string payload;
+  std::vector<BlockKey> block_keys;
+  std::vector<TfTerm> tf_terms;
+};
+
+struct StoreOptions {
+  bool create_if_missing = true;
+  bool read_only = false;  // read-only opens do not take the process lock
+};
+
+class Store {
+ public:
+  // Opens (or creates) the store in `dir`. Errors name the directory and the
+  // reason: "already open in another process", "not a probity store",
+  // "written by a newer probity (format N; this build reads up to M)", ...
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir,
+                                                     const StoreOptions& options = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::string& dir() const;
+
+  // Source names map to small persistent codes. With `create`, an unknown name
+  // gets the next free code; otherwise NotFound.
+  absl::StatusOr<uint16_t> SourceCode(std::string_view name, bool create);
+  // All sources, ordered by code.
+  std::vector<std::pair<std::string, uint16_t>> Sources() const;
+
+  absl::Status PutMeta(std::string_view key, std::string_view value);
+  // nullopt when the key is absent.
+  absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key) const;
+
+  // Inserts or replaces one record atomically (see Guarantees).
+  absl::Status Put(const StoredRecord& record);
+  // Removes a record and its index entries; OK if it was absent.
+  absl::Status Delete(uint16_t source, std::string_view id);
+  absl::StatusOr<std::optional<StoredRecord>> Get(uint16_t source, std::string_view id) const;
+
+  // Fast loading of many records (millions). Records are written in large
+  // batches without the write-ahead log; Finish() flushes all column families
+  // atomically, so after a crash the store holds a prefix of whole batches and
+  // never a record without its index entries. Replaces existing ids like Put.
+  class BulkWriter {
+   public:
+    virtual ~BulkWriter() = default;
+    virtual absl::Status Add(StoredRecord record) = 0;
+    virtual absl::Status Finish() = 0;
+  };
+  std::unique_ptr<BulkWriter> NewBulkWriter();
+
+  // Calls `fn` for every record of `source` (or of every source when nullopt),
+  // in key order, until it returns false.
+  absl::Status ForEachRecord(std::optional<uint16_t> source,
+                             const std::function<bool(const StoredRecord&)>& fn) const;
+  // Number of records of one source.
+  absl::StatusOr<uint64_t> CountRecords(uint16_t source) const;
+
+  // Calls `fn(source, id)` for every record indexed under `key`.
+  absl::Status ForEachInBlock(const BlockKey& key,
+                              const std::function<bool(uint16_t, std::string_view)>& fn) const;
+
+  // Term frequency of `value` in `field` over all stored records (0 if none).
+  absl::StatusOr<int64_t> TermCount(uint8_t field, std::string_view value) const;
+  // Every (value, count) of one field with a positive count.
+  absl::Status ForEachTerm(uint8_t field,
+                           const std::function<bool(std::string_view, int64_t)>& fn) const;
+
+  absl::Status PutModel(std::string_view name, std::string_view blob);
+  absl::StatusOr<std::optional<std::string>> GetModel(std::string_view name) const;
+
+  absl::Status PutClusters(const std::vector<std::pair<std::pair<uint16_t, std::string>, uint64_t>>& assignments);
+  absl::StatusOr<std::optional<uint64_t>> GetCluster(uint16_t source, std::string_view id) const;
+
+  // Bytes used on disk by the store's files.
+  uint64_t SizeOnDisk() const;
+  // Flushes memtables of all column families to disk.
+  absl::Status Flush();
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace probity::storage
+
+#endif  // PROBITY_STORAGE_STORE_H_

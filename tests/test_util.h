@@ -1,0 +1,44 @@
+// Helpers shared by the tests: temporary directories and files, running the CLI.
+#ifndef PROBITY_TESTS_TEST_UTIL_H_
+#define PROBITY_TESTS_TEST_UTIL_H_
+
+#include <string>
+
+namespace probity::testing {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with its contents on
+// destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // path() + "/" + name
+  std::string File(const std::string& name) const;
+
+ private:
+  std::string path_;
+};
+
+void WriteFile(const std::string& path, const std::string& contents);
+std::string ReadFile(const std::string& path);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs `args` (a shell command line, already quoted) through /bin/sh and
+// captures stdout and stderr.
+CommandResult RunCommand(const std::string& command_line);
+// Runs the built probity binary with `args`.
+CommandResult RunProbity(const std::string& args);
+
+// Directory of ../shared/data when it exists, else "".
+std::string SharedDataDir();
+
+}  // namespace probity::testing
+
+#endif  // PROBITY_TESTS_TEST_UTIL_H_
