@@ -44,7 +44,10 @@ enum class DateParseResult {
 // Parses `text` (surrounding spaces ignored). Day and month may have one or two
 // digits in the separated formats. A time part after the date ("1990-08-07
 // 00:00:00", "1990-08-07T00:00") is accepted and ignored. Years must be 4
-// digits in 1800..2200. Never guesses: an impossible date is kImpossible.
+// digits in 1800..2200 (a year outside that range is kMalformed). Anything
+// else after the date is kMalformed ("1990-08-07x"). Never guesses: an
+// impossible date is kImpossible. kAuto reads YYYY?MM?DD (? one of - / .),
+// YYYYMMDD, or D?M?YYYY as day first. `*out` is written only on kOk.
 DateParseResult ParseDate(std::string_view text, DateFormat format, DayNumber* out);
 
 bool IsValidCivilDate(const CivilDate& date);

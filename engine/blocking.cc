@@ -1,0 +1,228 @@
+#include "engine/blocking.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <deque>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "engine/name_normaliser.h"
+#include "engine/postcode.h"
+
+namespace probity {
+namespace {
+
+struct KeyPartEntry {
+  KeyPart part;
+  std::string_view name;
+};
+constexpr KeyPartEntry kKeyParts[] = {
+    {KeyPart::kPnc, "pnc"},
+    {KeyPart::kCro, "cro"},
+    {KeyPart::kNino, "nino"},
+    {KeyPart::kSurname, "surname"},
+    {KeyPart::kSurnameMetaphone, "surname_metaphone"},
+    {KeyPart::kForename, "forename"},
+    {KeyPart::kForenameMetaphone, "forename_metaphone"},
+    {KeyPart::kForenameInitial, "forename_initial"},
+    {KeyPart::kDob, "dob"},
+    {KeyPart::kDobYear, "dob_year"},
+    {KeyPart::kDobMonthDay, "dob_month_day"},
+    {KeyPart::kPostcode, "postcode"},
+    {KeyPart::kPostcodeSector, "postcode_sector"},
+    {KeyPart::kPostcodeDistrict, "postcode_district"},
+    {KeyPart::kSex, "sex"},
+};
+
+// The values one key part takes for a record, as byte strings. Small and
+// reused, so key derivation does not allocate per record once warmed up.
+class PartValues {
+ public:
+  void Clear() { values_.clear(); }
+  void Add(std::string_view v) {
+    if (v.empty()) return;
+    for (std::string_view existing : values_) {
+      if (existing == v) return;
+    }
+    values_.push_back(v);
+  }
+  const std::vector<std::string_view>& values() const { return values_; }
+
+ private:
+  std::vector<std::string_view> values_;
+};
+
+std::string_view FirstToken(std::string_view s) { return s.substr(0, s.find(' ')); }
+
+void CollectTokens(std::string_view s, PartValues* out) {
+  for (std::string_view token : NameTokens(s)) out->Add(token);
+}
+
+// Fixed-size scratch for values that are computed rather than views into the record.
+struct Scratch {
+  std::deque<std::array<char, 8>> slots;  // a deque: views stay valid as it grows
+  std::string_view Store(const void* data, size_t n) {
+    slots.emplace_back();
+    std::memcpy(slots.back().data(), data, n);
+    return {slots.back().data(), n};
+  }
+};
+
+void CollectPart(KeyPart part, const Record& r, PartValues* out, Scratch* scratch) {
+  switch (part) {
+    case KeyPart::kPnc:
+      for (const Identifier& id : r.pncs) out->Add(id.canonical);
+      break;
+    case KeyPart::kCro:
+      for (const Identifier& id : r.cros) out->Add(id.canonical);
+      break;
+    case KeyPart::kNino:
+      for (const Identifier& id : r.ninos) out->Add(id.canonical);
+      break;
+    case KeyPart::kSurname:
+      for (const NameValue& n : r.surnames) CollectTokens(n.text, out);
+      break;
+    case KeyPart::kSurnameMetaphone:
+      for (const NameValue& n : r.surnames) CollectTokens(n.metaphone, out);
+      break;
+    case KeyPart::kForename:
+      for (const NameValue& n : r.forenames) out->Add(FirstToken(n.text));
+      break;
+    case KeyPart::kForenameMetaphone:
+      for (const NameValue& n : r.forenames) out->Add(FirstToken(n.metaphone));
+      break;
+    case KeyPart::kForenameInitial:
+      for (const NameValue& n : r.forenames) out->Add(std::string_view(n.text).substr(0, 1));
+      break;
+    case KeyPart::kDob:
+      for (DayNumber day : r.dobs) out->Add(scratch->Store(&day, sizeof day));
+      break;
+    case KeyPart::kDobYear:
+      for (DayNumber day : r.dobs) {
+        const int32_t year = FromDayNumber(day).year;
+        out->Add(scratch->Store(&year, sizeof year));
+      }
+      break;
+    case KeyPart::kDobMonthDay:
+      for (DayNumber day : r.dobs) {
+        const CivilDate date = FromDayNumber(day);
+        const int32_t month_day = date.month * 100 + date.day;
+        out->Add(scratch->Store(&month_day, sizeof month_day));
+      }
+      break;
+    case KeyPart::kPostcode:
+      for (const Postcode& pc : r.postcodes) {
+        if (pc.valid) out->Add(pc.canonical);
+      }
+      break;
+    case KeyPart::kPostcodeSector:
+      for (const Postcode& pc : r.postcodes) out->Add(PostcodeSector(pc.canonical));
+      break;
+    case KeyPart::kPostcodeDistrict:
+      for (const Postcode& pc : r.postcodes) out->Add(PostcodeDistrict(pc.canonical));
+      break;
+    case KeyPart::kSex:
+      if (r.sex == 'M' || r.sex == 'F') out->Add(std::string_view(&r.sex, 1));
+      break;
+  }
+}
+
+bool AllSourcesHave(const Settings& settings, FieldKind kind) {
+  for (const SourceSettings& source : settings.sources) {
+    if (source.Find(kind) == nullptr) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view KeyPartName(KeyPart part) {
+  for (const KeyPartEntry& entry : kKeyParts) {
+    if (entry.part == part) return entry.name;
+  }
+  return "?";
+}
+
+std::optional<KeyPart> ParseKeyPart(std::string_view name) {
+  for (const KeyPartEntry& entry : kKeyParts) {
+    if (entry.name == name) return entry.part;
+  }
+  return std::nullopt;
+}
+
+std::vector<BlockingRule> DefaultBlockingRules(const Settings& settings) {
+  const auto has = [&](FieldKind kind) { return AllSourcesHave(settings, kind); };
+  std::vector<BlockingRule> rules;
+  auto add = [&](std::vector<KeyPart> parts) {
+    BlockingRule rule;
+    rule.id = static_cast<uint8_t>(rules.size() + 1);
+    for (KeyPart part : parts) {
+      if (!rule.name.empty()) rule.name += "+";
+      rule.name += KeyPartName(part);
+    }
+    rule.parts = std::move(parts);
+    rules.push_back(std::move(rule));
+  };
+  if (has(FieldKind::kPnc)) add({KeyPart::kPnc});
+  if (has(FieldKind::kCro)) add({KeyPart::kCro});
+  if (has(FieldKind::kNino)) add({KeyPart::kNino});
+  const bool surname = has(FieldKind::kSurname);
+  const bool forename = has(FieldKind::kForename);
+  const bool dob = has(FieldKind::kDob);
+  const bool postcode = has(FieldKind::kPostcode);
+  if (surname && dob) add({KeyPart::kSurnameMetaphone, KeyPart::kDobYear});
+  if (forename && dob) add({KeyPart::kForenameMetaphone, KeyPart::kDob});
+  if (dob && postcode) add({KeyPart::kDob, KeyPart::kPostcodeDistrict});
+  if (forename && surname) add({KeyPart::kForename, KeyPart::kSurname});
+  if (surname && postcode) add({KeyPart::kSurnameMetaphone, KeyPart::kPostcodeSector});
+  if (surname && dob) add({KeyPart::kSurname, KeyPart::kDobMonthDay});
+  return rules;
+}
+
+void AppendBlockKeys(const BlockingRule& rule, const Record& record,
+                     std::vector<storage::BlockKey>* keys) {
+  thread_local std::vector<PartValues> parts;
+  thread_local Scratch scratch;
+  scratch.slots.clear();
+  parts.resize(rule.parts.size());
+  for (size_t i = 0; i < rule.parts.size(); ++i) {
+    parts[i].Clear();
+    CollectPart(rule.parts[i], record, &parts[i], &scratch);
+    if (parts[i].values().empty()) return;  // a missing part: no key for this rule
+  }
+  // Walk the cartesian product of part values, odometer style.
+  std::array<size_t, 8> index{};
+  const size_t first_key = keys->size();
+  for (size_t produced = 0; produced < kMaxKeysPerRule; ++produced) {
+    uint64_t hash = rule.id;
+    for (size_t i = 0; i < rule.parts.size() && i < index.size(); ++i) {
+      const std::string_view v = parts[i].values()[index[i]];
+      hash = XXH3_64bits_withSeed(v.data(), v.size(), hash);
+    }
+    const storage::BlockKey key{rule.id, hash};
+    if (std::find(keys->begin() + static_cast<std::ptrdiff_t>(first_key), keys->end(), key) ==
+        keys->end()) {
+      keys->push_back(key);
+    }
+    size_t i = 0;
+    for (; i < rule.parts.size() && i < index.size(); ++i) {
+      if (++index[i] < parts[i].values().size()) break;
+      index[i] = 0;
+    }
+    if (i == rule.parts.size() || i == index.size()) break;
+  }
+}
+
+void AppendTfTerms(const Record& record, std::vector<storage::TfTerm>* terms) {
+  auto add = [&](FieldKind kind, std::string value) {
+    storage::TfTerm term{static_cast<uint8_t>(kind), std::move(value)};
+    if (std::find(terms->begin(), terms->end(), term) == terms->end()) terms->push_back(std::move(term));
+  };
+  for (const NameValue& n : record.surnames) add(FieldKind::kSurname, n.text);
+  for (const NameValue& n : record.forenames) add(FieldKind::kForename, std::string(FirstToken(n.text)));
+  for (DayNumber day : record.dobs) add(FieldKind::kDob, FormatIsoDate(day));
+}
+
+}  // namespace probity

@@ -1,0 +1,273 @@
+#include "engine/ingest.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <future>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "engine/csv_reader.h"
+#include "engine/rejects_writer.h"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
+
+namespace probity {
+namespace {
+
+constexpr size_t kBatchRows = 4096;
+
+// Rows copied out of the reader so a worker can normalise them later.
+struct RowBatch {
+  std::string bytes;
+  std::vector<uint32_t> offsets;  // field boundaries; row r has fields_per_row fields
+  size_t fields_per_row = 0;
+  size_t rows = 0;
+
+  void Add(const std::vector<std::string_view>& fields) {
+    for (std::string_view f : fields) {
+      offsets.push_back(static_cast<uint32_t>(bytes.size()));
+      bytes.append(f);
+    }
+    ++rows;
+  }
+  void Row(size_t r, std::vector<std::string_view>* fields) const {
+    fields->clear();
+    for (size_t f = 0; f < fields_per_row; ++f) {
+      const size_t i = r * fields_per_row + f;
+      const size_t begin = offsets[i];
+      const size_t end = i + 1 < offsets.size() ? offsets[i + 1] : bytes.size();
+      fields->emplace_back(bytes.data() + begin, end - begin);
+    }
+  }
+};
+
+struct NormalisedBatch {
+  std::vector<storage::StoredRecord> records;
+  std::vector<FieldQuality> quality;
+};
+
+NormalisedBatch NormaliseBatch(const RowBatch& batch, const RecordBuilder& builder,
+                               uint16_t source_code, const std::vector<BlockingRule>& rules) {
+  NormalisedBatch out;
+  out.records.reserve(batch.rows);
+  out.quality.resize(builder.source().fields.size());
+  std::vector<std::string_view> fields;
+  std::vector<FieldQuality> row_quality;
+  Record record;
+  for (size_t r = 0; r < batch.rows; ++r) {
+    batch.Row(r, &fields);
+    row_quality.assign(out.quality.size(), FieldQuality{});
+    builder.Build(fields, &record, &row_quality);
+    for (size_t m = 0; m < out.quality.size(); ++m) out.quality[m].Add(row_quality[m]);
+    out.records.push_back(MakeStoredRecord(source_code, record, rules));
+  }
+  return out;
+}
+
+// Progress line on a terminal, at most a few times a second.
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled && ::isatty(STDERR_FILENO) == 1) {}
+  void Update(const std::string& file, uint64_t rows, uint64_t bytes, uint64_t total) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    const double percent = total > 0 ? 100.0 * static_cast<double>(bytes) / static_cast<double>(total) : 0;
+    std::fprintf(stderr, "\r  %s: %3.0f%%  %llu rows", file.c_str(), percent,
+                 static_cast<unsigned long long>(rows));
+    shown_ = true;
+  }
+  void Done() {
+    if (shown_) std::fputs("\r\033[K", stderr);
+    shown_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+nlohmann::json QualityJson(const SourceSettings& source, const std::vector<FieldQuality>& quality) {
+  nlohmann::json fields = nlohmann::json::object();
+  for (size_t m = 0; m < quality.size() && m < source.fields.size(); ++m) {
+    fields[source.fields[m].name] = {{"present", quality[m].present},
+                                     {"missing", quality[m].missing},
+                                     {"invalid", quality[m].invalid},
+                                     {"bad_check", quality[m].bad_check}};
+  }
+  return fields;
+}
+
+}  // namespace
+
+absl::StatusOr<IngestInput> ParseInputSpec(std::string_view spec) {
+  const size_t eq = spec.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == spec.size()) {
+    return absl::InvalidArgumentError(
+        fmt::format("--input {}: expected NAME=FILE.csv, NAME a source of the settings", spec));
+  }
+  return IngestInput{std::string(spec.substr(0, eq)), std::string(spec.substr(eq + 1))};
+}
+
+storage::StoredRecord MakeStoredRecord(uint16_t source_code, const Record& record,
+                                       const std::vector<BlockingRule>& rules) {
+  storage::StoredRecord stored;
+  stored.source = source_code;
+  stored.id = record.id;
+  EncodeRecordTo(record, &stored.payload);
+  for (const BlockingRule& rule : rules) AppendBlockKeys(rule, record, &stored.block_keys);
+  AppendTfTerms(record, &stored.tf_terms);
+  return stored;
+}
+
+absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& settings,
+                                    const std::vector<IngestInput>& inputs,
+                                    const IngestOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  // Check everything before writing anything.
+  struct Opened {
+    const SourceSettings* source;
+    std::unique_ptr<CsvReader> reader;
+    std::optional<RecordBuilder> builder;
+  };
+  std::vector<Opened> opened;
+  for (const IngestInput& input : inputs) {
+    const SourceSettings* source = settings.FindSource(input.source);
+    if (source == nullptr) {
+      std::string known;
+      for (const SourceSettings& s : settings.sources) known += (known.empty() ? "" : ", ") + s.name;
+      return absl::InvalidArgumentError(fmt::format(
+          "--input {}={}: source \"{}\" is not in {} (sources: {})", input.source, input.path,
+          input.source, settings.file, known));
+    }
+    CsvOptions csv_options;
+    csv_options.delimiter = source->delimiter;
+    csv_options.trim_unquoted = source->trim_spaces;
+    absl::StatusOr<std::unique_ptr<CsvReader>> reader = CsvReader::Open(input.path, csv_options);
+    if (!reader.ok()) return reader.status();
+    absl::StatusOr<RecordBuilder> builder =
+        RecordBuilder::Create(settings, *source, (*reader)->header(), input.path);
+    if (!builder.ok()) return builder.status();
+    opened.push_back(Opened{source, *std::move(reader), *std::move(builder)});
+  }
+
+  if (absl::Status s = store.PutMeta("settings", settings.raw_json); !s.ok()) return s;
+  const std::vector<BlockingRule> rules = DefaultBlockingRules(settings);
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  IngestReport report;
+  RejectsWriter rejects(options.rejects_path);
+  Progress progress(options.show_progress);
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> seen_ids;
+  std::unique_ptr<storage::Store::BulkWriter> writer = store.NewBulkWriter();
+
+  for (Opened& input : opened) {
+    const auto source_start = std::chrono::steady_clock::now();
+    const SourceSettings& source = *input.source;
+    CsvReader& reader = *input.reader;
+    const RecordBuilder& builder = *input.builder;
+    absl::StatusOr<uint16_t> code = store.SourceCode(source.name, /*create=*/true);
+    if (!code.ok()) return code.status();
+    absl::flat_hash_set<std::string>& seen = seen_ids[source.name];
+
+    SourceIngestReport source_report;
+    source_report.source = source.name;
+    source_report.file = reader.name();
+    source_report.quality.resize(source.fields.size());
+
+    std::deque<std::future<NormalisedBatch>> in_flight;
+    absl::Status write_status;
+    auto drain_one = [&]() {
+      NormalisedBatch done = in_flight.front().get();
+      in_flight.pop_front();
+      for (size_t m = 0; m < done.quality.size(); ++m) source_report.quality[m].Add(done.quality[m]);
+      for (storage::StoredRecord& record : done.records) {
+        if (!write_status.ok()) break;
+        write_status = writer->Add(std::move(record));
+        if (write_status.ok()) ++source_report.stored;
+      }
+    };
+    auto submit = [&](std::unique_ptr<RowBatch> batch) {
+      const RowBatch* raw = batch.release();
+      in_flight.push_back(std::async(std::launch::async, [raw, &builder, code = *code, &rules]() {
+        std::unique_ptr<const RowBatch> owned(raw);
+        return NormaliseBatch(*owned, builder, code, rules);
+      }));
+      while (in_flight.size() > static_cast<size_t>(threads) + 1) drain_one();
+    };
+
+    auto batch = std::make_unique<RowBatch>();
+    batch->fields_per_row = reader.header().size();
+    CsvRow row;
+    absl::Status reject_status;
+    auto reject = [&](std::string_view reason) {
+      ++source_report.rejected;
+      if (reject_status.ok()) reject_status = rejects.Add(source.name, row.line, reason, row.raw);
+    };
+    while (reader.Next(&row)) {
+      ++source_report.rows;
+      if (!row.error.empty()) {
+        reject(row.error);
+        continue;
+      }
+      const std::string_view id = row.fields[builder.id_column()];
+      if (id.empty()) {
+        reject("empty id");
+        continue;
+      }
+      if (!seen.emplace(id).second) {
+        reject(fmt::format("duplicate id (column \"{}\")", source.id_column));
+        continue;
+      }
+      batch->Add(row.fields);
+      if (batch->rows == kBatchRows) {
+        submit(std::move(batch));
+        batch = std::make_unique<RowBatch>();
+        batch->fields_per_row = reader.header().size();
+      }
+      if ((source_report.rows & 1023) == 0) {
+        progress.Update(reader.name(), source_report.rows, reader.bytes_read(), reader.total_bytes());
+      }
+    }
+    if (batch->rows > 0) submit(std::move(batch));
+    while (!in_flight.empty()) drain_one();
+    progress.Done();
+    if (!reader.status().ok()) return reader.status();
+    if (!reject_status.ok()) return reject_status;
+    if (!write_status.ok()) return write_status;
+
+    source_report.seconds = SecondsSince(source_start);
+    report.rejected += source_report.rejected;
+    report.sources.push_back(std::move(source_report));
+  }
+  if (absl::Status s = writer->Finish(); !s.ok()) return s;
+  // Quality counts go in only once the records they describe are durable.
+  for (size_t i = 0; i < report.sources.size(); ++i) {
+    const SourceIngestReport& r = report.sources[i];
+    nlohmann::json meta = {{"file", r.file},
+                           {"rows", r.rows},
+                           {"stored", r.stored},
+                           {"rejected", r.rejected},
+                           {"fields", QualityJson(*opened[i].source, r.quality)}};
+    if (absl::Status s = store.PutMeta("ingest/" + r.source, meta.dump()); !s.ok()) return s;
+  }
+  if (absl::Status s = rejects.Close(); !s.ok()) return s;
+  if (rejects.count() > 0) report.rejects_path = rejects.path();
+  report.seconds = SecondsSince(start);
+  return report;
+}
+
+}  // namespace probity

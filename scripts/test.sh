@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Sets everything up, then runs the whole test suite with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+ctest --test-dir "${PROBITY_BUILD_DIR:-build}" --output-on-failure -j"$(nproc)" "$@"

@@ -1,0 +1,50 @@
+#include <cstdio>
+
+#include "engine/ingest.h"
+#include "fmt/format.h"
+#include "storage/store.h"
+#include "tools/commands.h"
+
+namespace probity {
+
+int ReportFailure(const absl::Status& status) {
+  std::string message(status.message());
+  for (char& c : message) {
+    if (c == '\n' || c == '\r') c = ' ';  // one line, always
+  }
+  std::fprintf(stderr, "probity: %s\n", message.c_str());
+  return 1;
+}
+
+int RunIngestCommand(const IngestArgs& args) {
+  absl::StatusOr<Settings> settings = Settings::Load(args.settings);
+  if (!settings.ok()) return ReportFailure(settings.status());
+  std::vector<IngestInput> inputs;
+  for (const std::string& spec : args.inputs) {
+    absl::StatusOr<IngestInput> input = ParseInputSpec(spec);
+    if (!input.ok()) return ReportFailure(input.status());
+    inputs.push_back(*input);
+  }
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(args.db);
+  if (!store.ok()) return ReportFailure(store.status());
+  IngestOptions options;
+  options.rejects_path = args.rejects;
+  options.show_progress = true;
+  absl::StatusOr<IngestReport> report = Ingest(**store, *settings, inputs, options);
+  if (!report.ok()) return ReportFailure(report.status());
+  for (const SourceIngestReport& s : report->sources) {
+    std::printf("%-12s %s: %llu rows read, %llu stored, %llu rejected (%.2f s, %.0f rows/s)\n",
+                s.source.c_str(), s.file.c_str(), static_cast<unsigned long long>(s.rows),
+                static_cast<unsigned long long>(s.stored),
+                static_cast<unsigned long long>(s.rejected), s.seconds,
+                s.seconds > 0 ? static_cast<double>(s.rows) / s.seconds : 0.0);
+  }
+  if (!report->rejects_path.empty()) {
+    std::printf("%llu rejected rows written to %s\n",
+                static_cast<unsigned long long>(report->rejected), report->rejects_path.c_str());
+  }
+  std::printf("store: %s\n", args.db.c_str());
+  return 0;
+}
+
+}  // namespace probity
