@@ -23,7 +23,10 @@ class NicknameTable {
   static const NicknameTable& Default();
 
   // Builds a table from CSV text in the `name1,relationship,name2` form with a
-  // header row; rows whose relationship is not has_nickname are ignored.
+  // header row; rows whose relationship is not has_nickname are ignored. Names
+  // are stored upper case with non-alphanumerics dropped. When a pair is listed
+  // both ways, only the row whose formal name is longer counts (so "bill,
+  // has_nickname,william" does not make William and Robert equivalent via Bill).
   static NicknameTable FromCsv(std::string_view csv);
 
   // Group ids for a normalised (ASCII upper-case) single-token name, sorted
