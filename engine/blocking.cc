@@ -9,6 +9,8 @@
 #include <xxhash.h>
 
 #include "engine/name_normaliser.h"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
 #include "engine/postcode.h"
 
 namespace probity {
@@ -34,6 +36,7 @@ constexpr KeyPartEntry kKeyParts[] = {
     {KeyPart::kPostcodeSector, "postcode_sector"},
     {KeyPart::kPostcodeDistrict, "postcode_district"},
     {KeyPart::kSex, "sex"},
+    {KeyPart::kCustom, "custom"},
 };
 
 // The values one key part takes for a record, as byte strings. Small and
@@ -70,8 +73,19 @@ struct Scratch {
   }
 };
 
-void CollectPart(KeyPart part, const Record& r, PartValues* out, Scratch* scratch) {
+void CollectPart(KeyPart part, uint8_t custom_field, const Record& r, PartValues* out,
+                 Scratch* scratch) {
   switch (part) {
+    case KeyPart::kCustom:
+      for (const CustomValue& v : r.custom) {
+        if (v.field != custom_field) continue;
+        if (!v.text.empty()) {
+          out->Add(v.text);
+        } else {
+          out->Add(scratch->Store(&v.day, sizeof v.day));
+        }
+      }
+      break;
     case KeyPart::kPnc:
       for (const Identifier& id : r.pncs) out->Add(id.canonical);
       break;
@@ -155,29 +169,135 @@ std::optional<KeyPart> ParseKeyPart(std::string_view name) {
 std::vector<BlockingRule> DefaultBlockingRules(const Settings& settings) {
   const auto has = [&](FieldKind kind) { return AllSourcesHave(settings, kind); };
   std::vector<BlockingRule> rules;
-  auto add = [&](std::vector<KeyPart> parts) {
+  auto add = [&](std::vector<KeyPart> parts, bool optional, uint8_t custom_field = 0,
+                 std::string custom_name = "") {
     BlockingRule rule;
     rule.id = static_cast<uint8_t>(rules.size() + 1);
     for (KeyPart part : parts) {
       if (!rule.name.empty()) rule.name += "+";
-      rule.name += KeyPartName(part);
+      rule.name += part == KeyPart::kCustom ? "custom:" + custom_name : std::string(KeyPartName(part));
     }
     rule.parts = std::move(parts);
+    rule.custom_field = custom_field;
+    rule.optional = optional;
     rules.push_back(std::move(rule));
   };
-  if (has(FieldKind::kPnc)) add({KeyPart::kPnc});
-  if (has(FieldKind::kCro)) add({KeyPart::kCro});
-  if (has(FieldKind::kNino)) add({KeyPart::kNino});
+  // Identifiers first: they find most true pairs at the least cost.
+  if (has(FieldKind::kPnc)) add({KeyPart::kPnc}, false);
+  if (has(FieldKind::kCro)) add({KeyPart::kCro}, false);
+  if (has(FieldKind::kNino)) add({KeyPart::kNino}, false);
+  const SourceSettings& first = settings.sources[0];
+  uint8_t custom_index = 0;
+  for (const FieldMapping& m : first.fields) {
+    if (m.kind != FieldKind::kCustom) continue;
+    bool everywhere = true;
+    for (const SourceSettings& s : settings.sources) {
+      uint8_t index = 0;
+      bool same = false;
+      for (const FieldMapping& other : s.fields) {
+        if (other.kind != FieldKind::kCustom) continue;
+        same = same || (other.name == m.name && index == custom_index &&
+                        other.custom_type == m.custom_type);
+        ++index;
+      }
+      everywhere = everywhere && same;
+    }
+    if (everywhere && m.custom_type == CustomType::kIdentifier) {
+      add({KeyPart::kCustom}, false, custom_index, m.name);
+    }
+    ++custom_index;
+  }
   const bool surname = has(FieldKind::kSurname);
   const bool forename = has(FieldKind::kForename);
   const bool dob = has(FieldKind::kDob);
   const bool postcode = has(FieldKind::kPostcode);
-  if (surname && dob) add({KeyPart::kSurnameMetaphone, KeyPart::kDobYear});
-  if (forename && dob) add({KeyPart::kForenameMetaphone, KeyPart::kDob});
-  if (dob && postcode) add({KeyPart::kDob, KeyPart::kPostcodeDistrict});
-  if (forename && surname) add({KeyPart::kForename, KeyPart::kSurname});
-  if (surname && postcode) add({KeyPart::kSurnameMetaphone, KeyPart::kPostcodeSector});
-  if (surname && dob) add({KeyPart::kSurname, KeyPart::kDobMonthDay});
+  // Each rule misses what the others catch: an error in any one field (name
+  // typo, wrong date, moved house) leaves at least one rule that still agrees.
+  if (surname && dob) add({KeyPart::kSurnameMetaphone, KeyPart::kDobYear}, false);
+  if (forename && dob) add({KeyPart::kForenameMetaphone, KeyPart::kDob}, false);
+  if (dob && postcode) add({KeyPart::kDob, KeyPart::kPostcodeDistrict}, false);
+  if (forename && surname) add({KeyPart::kForename, KeyPart::kSurname}, false);
+  if (surname && postcode) add({KeyPart::kSurnameMetaphone, KeyPart::kPostcodeSector}, false);
+  if (surname && dob) add({KeyPart::kSurname, KeyPart::kDobMonthDay}, false);
+  if (forename && surname) add({KeyPart::kForenameMetaphone, KeyPart::kSurnameMetaphone}, true);
+  if (forename && surname) add({KeyPart::kForenameInitial, KeyPart::kSurname}, true);
+  if (dob) add({KeyPart::kDob}, true);
+  if (forename && postcode) add({KeyPart::kForename, KeyPart::kPostcodeSector}, true);
+  if (forename && dob) add({KeyPart::kForename, KeyPart::kDobYear}, true);
+  return rules;
+}
+
+absl::StatusOr<std::vector<BlockingRule>> BlockingRulesFromSettings(const Settings& settings) {
+  const nlohmann::json root = nlohmann::json::parse(settings.raw_json, nullptr, false);
+  if (!root.is_object() || !root.contains("blocking_rules")) return DefaultBlockingRules(settings);
+  std::vector<BlockingRule> rules;
+  const nlohmann::json& list = root["blocking_rules"];
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string where = fmt::format("{}: blocking_rules[{}]", settings.file, i);
+    std::vector<std::string> names;
+    if (list[i].is_string()) {
+      const std::string text = list[i].get<std::string>();
+      size_t start = 0;
+      while (start <= text.size()) {
+        const size_t plus = std::min(text.find('+', start), text.size());
+        names.push_back(text.substr(start, plus - start));
+        start = plus + 1;
+      }
+    } else if (list[i].is_array()) {
+      for (const nlohmann::json& part : list[i]) {
+        if (!part.is_string()) return absl::InvalidArgumentError(where + ": parts must be strings");
+        names.push_back(part.get<std::string>());
+      }
+    } else {
+      return absl::InvalidArgumentError(where + ": expected an array of key parts such as "
+                                                "[\"surname_metaphone\", \"dob_year\"]");
+    }
+    BlockingRule rule;
+    rule.id = static_cast<uint8_t>(rules.size() + 1);
+    for (const std::string& name : names) {
+      if (name.rfind("custom:", 0) == 0) {
+        const std::string field = name.substr(7);
+        bool found = false;
+        uint8_t index = 0;
+        for (const FieldMapping& m : settings.sources[0].fields) {
+          if (m.kind != FieldKind::kCustom) continue;
+          if (m.name == field) {
+            found = true;
+            break;
+          }
+          ++index;
+        }
+        if (!found) {
+          return absl::InvalidArgumentError(
+              fmt::format("{}: no custom field \"{}\" in the sources", where, field));
+        }
+        rule.custom_field = index;
+        if (!rule.name.empty()) rule.name += "+";
+        rule.name += name;
+        rule.parts.push_back(KeyPart::kCustom);
+        continue;
+      }
+      const std::optional<KeyPart> part = ParseKeyPart(name);
+      if (!part.has_value()) {
+        std::string known;
+        for (const KeyPartEntry& entry : kKeyParts) {
+          known += fmt::format("{}{}", known.empty() ? "" : ", ", entry.name);
+        }
+        return absl::InvalidArgumentError(
+            fmt::format("{}: unknown key part \"{}\" (expected one of: {})", where, name, known));
+      }
+      if (!rule.name.empty()) rule.name += "+";
+      rule.name += name;
+      rule.parts.push_back(*part);
+    }
+    if (rule.parts.empty() || rule.parts.size() > 8) {
+      return absl::InvalidArgumentError(where + ": a rule needs 1 to 8 key parts");
+    }
+    rules.push_back(std::move(rule));
+  }
+  if (rules.empty() || rules.size() > 250) {
+    return absl::InvalidArgumentError(settings.file + ": blocking_rules needs 1 to 250 rules");
+  }
   return rules;
 }
 
@@ -189,7 +309,7 @@ void AppendBlockKeys(const BlockingRule& rule, const Record& record,
   parts.resize(rule.parts.size());
   for (size_t i = 0; i < rule.parts.size(); ++i) {
     parts[i].Clear();
-    CollectPart(rule.parts[i], record, &parts[i], &scratch);
+    CollectPart(rule.parts[i], rule.custom_field, record, &parts[i], &scratch);
     if (parts[i].values().empty()) return;  // a missing part: no key for this rule
   }
   // Walk the cartesian product of part values, odometer style.

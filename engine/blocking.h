@@ -36,6 +36,7 @@ enum class KeyPart : uint8_t {
   kPostcodeSector,
   kPostcodeDistrict,
   kSex,
+  kCustom,               // a custom field's value, exact (BlockingRule::custom_field)
 };
 std::string_view KeyPartName(KeyPart part);
 std::optional<KeyPart> ParseKeyPart(std::string_view name);
@@ -46,11 +47,20 @@ struct BlockingRule {
   uint8_t id = 0;      // persisted in the block index
   std::string name;    // e.g. "surname_metaphone+dob_year"
   std::vector<KeyPart> parts;
+  uint8_t custom_field = 0;  // for KeyPart::kCustom: index among the source's custom fields
+  // Default rules beyond the core set are optional: skipped (and reported)
+  // when they would produce more candidate pairs than the budget.
+  bool optional = false;
 };
 
 // Default rules for the canonical fields mapped in every source of `settings`
 // (or, for dedupe, in its one source).
 std::vector<BlockingRule> DefaultBlockingRules(const Settings& settings);
+
+// Rules from the settings' "blocking_rules" (each an array of key part names,
+// or a string joining them with '+'), or the defaults when absent. Errors name
+// the settings file and the entry.
+absl::StatusOr<std::vector<BlockingRule>> BlockingRulesFromSettings(const Settings& settings);
 
 // Appends the rule's block keys for `record` (deduplicated).
 void AppendBlockKeys(const BlockingRule& rule, const Record& record,

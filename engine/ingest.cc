@@ -162,8 +162,10 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
     opened.push_back(Opened{source, *std::move(reader), *std::move(builder)});
   }
 
+  absl::StatusOr<std::vector<BlockingRule>> rules_or = BlockingRulesFromSettings(settings);
+  if (!rules_or.ok()) return rules_or.status();
+  const std::vector<BlockingRule>& rules = *rules_or;
   if (absl::Status s = store.PutMeta("settings", settings.raw_json); !s.ok()) return s;
-  const std::vector<BlockingRule> rules = DefaultBlockingRules(settings);
   const int threads = options.threads > 0
                           ? options.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

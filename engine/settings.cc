@@ -246,7 +246,7 @@ absl::StatusOr<Settings> Settings::Parse(std::string_view json_text, std::string
   if (!root.is_object()) return Invalid(file, "settings must be a JSON object");
   if (auto status = CheckKeys(file, "settings", root,
                               {"link_type", "sources", "threshold", "blocking_rules",
-                               "comparisons"});
+                               "comparisons", "one_to_one", "lambda"});
       !status.ok()) {
     return status;
   }
@@ -286,6 +286,20 @@ absl::StatusOr<Settings> Settings::Parse(std::string_view json_text, std::string
       return Invalid(file, "threshold must be a match probability between 0 and 1 (exclusive)");
     }
     settings.threshold = t.get<double>();
+  }
+  if (root.contains("one_to_one")) {
+    if (!root["one_to_one"].is_boolean()) return Invalid(file, "one_to_one must be true or false");
+    settings.one_to_one = root["one_to_one"].get<bool>();
+    if (settings.one_to_one && settings.link_type != LinkType::kLinkOnly) {
+      return Invalid(file, "one_to_one needs link_type \"link_only\"");
+    }
+  }
+  if (root.contains("lambda")) {
+    const json& l = root["lambda"];
+    if (!l.is_number() || l.get<double>() <= 0.0 || l.get<double>() >= 1.0) {
+      return Invalid(file, "lambda must be a probability between 0 and 1 (exclusive)");
+    }
+    settings.lambda = l.get<double>();
   }
   for (std::string_view key : {"blocking_rules", "comparisons"}) {
     if (root.contains(key) && !root[std::string(key)].is_array()) {

@@ -70,6 +70,11 @@ struct Settings {
   LinkType link_type = LinkType::kLinkOnly;
   std::vector<SourceSettings> sources;
   double threshold = 0.5;
+  // link_only: link each record to at most one record of the other source.
+  bool one_to_one = false;
+  // Fixes lambda (the probability that two random records match) instead of
+  // estimating it.
+  std::optional<double> lambda;
   std::string file;      // where the settings came from, for messages
   std::string raw_json;  // the text as given (stored in the store's meta)
 

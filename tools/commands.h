@@ -4,6 +4,7 @@
 #define PROBITY_TOOLS_COMMANDS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,43 @@ struct ExportArgs {
   std::string out;  // empty: stdout
 };
 int RunExportCommand(const ExportArgs& args);
+
+struct RunArgs {
+  std::string settings;
+  std::vector<std::string> inputs;  // NAME=FILE
+  std::string out_dir;
+  std::string db;                  // empty: OUT/store, rebuilt each run
+  std::optional<double> threshold;  // overrides the settings
+  bool one_to_one = false;          // overrides the settings when set
+  uint64_t seed = 42;
+  int threads = 0;
+  double floor = 0.01;
+  bool quiet = false;
+  bool verbose = false;             // training log on stderr
+};
+int RunRunCommand(const RunArgs& args);
+
+struct StoreJobArgs {
+  std::string db;
+  std::string out_dir;  // link/cluster outputs
+  std::string pairs;    // cluster: pairs.csv to read (default OUT/pairs.csv)
+  std::optional<double> threshold;
+  bool one_to_one = false;
+  uint64_t seed = 42;
+  int threads = 0;
+  double floor = 0.01;
+  std::string model;  // train: also write the model here; link: use this model file
+};
+int RunTrainCommand(const StoreJobArgs& args);
+int RunLinkCommand(const StoreJobArgs& args);
+int RunClusterCommand(const StoreJobArgs& args);
+
+struct ExplainArgs {
+  std::string db;
+  std::string left;   // SOURCE:ID
+  std::string right;  // SOURCE:ID
+};
+int RunExplainCommand(const ExplainArgs& args);
 
 struct DemoArgs {
   std::string dir = "probity-demo";

@@ -35,6 +35,60 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--out", export_args.out, "Output CSV file (default: stdout)");
   export_cmd->callback([&] { exit_code = probity::RunExportCommand(export_args); });
 
+  probity::RunArgs run;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run", "Ingest, train, link and cluster in one go; write pairs, clusters, model, summary");
+  run_cmd->add_option("--settings", run.settings, "Settings JSON file")->required();
+  run_cmd->add_option("--input", run.inputs, "NAME=FILE.csv, NAME a source of the settings")
+      ->required();
+  run_cmd->add_option("--out-dir", run.out_dir, "Folder for the outputs")->required();
+  run_cmd->add_option("--db", run.db, "Keep the store here (default: OUT/store, rebuilt each run)");
+  run_cmd->add_option("--threshold", run.threshold, "Match probability for links (default: settings)")
+      ->check(CLI::Range(0.0, 1.0));
+  run_cmd->add_flag("--one-to-one", run.one_to_one, "link_only: at most one link per record");
+  run_cmd->add_option("--seed", run.seed, "Seed for the random pairs that estimate u")
+      ->capture_default_str();
+  run_cmd->add_option("--threads", run.threads, "Threads (default: one per core)");
+  run_cmd->add_option("--floor", run.floor, "Lowest match probability written to pairs.csv")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  run_cmd->add_flag("--verbose", run.verbose, "Print the training log (EM iterations)");
+  run_cmd->callback([&] { exit_code = probity::RunRunCommand(run); });
+
+  probity::StoreJobArgs job;
+  CLI::App* train_cmd = app.add_subcommand("train", "Train the model over an ingested store");
+  train_cmd->add_option("--db", job.db, "Store directory")->required();
+  train_cmd->add_option("--model-out", job.model, "Also write the model (model.json) here");
+  train_cmd->add_option("--seed", job.seed, "Seed for the random pairs")->capture_default_str();
+  train_cmd->add_option("--threads", job.threads, "Threads (default: one per core)");
+  train_cmd->callback([&] { exit_code = probity::RunTrainCommand(job); });
+
+  CLI::App* link_cmd = app.add_subcommand("link", "Score candidate pairs with the trained model");
+  link_cmd->add_option("--db", job.db, "Store directory")->required();
+  link_cmd->add_option("--out-dir", job.out_dir, "Folder for pairs.csv")->required();
+  link_cmd->add_option("--model", job.model, "Use this model.json instead of the stored model");
+  link_cmd->add_option("--floor", job.floor, "Lowest match probability written")
+      ->capture_default_str();
+  link_cmd->add_option("--threads", job.threads, "Threads (default: one per core)");
+  link_cmd->callback([&] { exit_code = probity::RunLinkCommand(job); });
+
+  CLI::App* cluster_cmd = app.add_subcommand("cluster", "Cluster scored pairs into people");
+  cluster_cmd->add_option("--db", job.db, "Store directory")->required();
+  cluster_cmd->add_option("--out-dir", job.out_dir, "Folder for clusters.csv")->required();
+  cluster_cmd->add_option("--pairs", job.pairs, "pairs.csv to read (default: OUT/pairs.csv)");
+  cluster_cmd->add_option("--threshold", job.threshold, "Match probability for links")
+      ->check(CLI::Range(0.0, 1.0));
+  cluster_cmd->add_flag("--one-to-one", job.one_to_one, "link_only: at most one link per record");
+  cluster_cmd->callback([&] { exit_code = probity::RunClusterCommand(job); });
+
+  probity::ExplainArgs explain;
+  CLI::App* explain_cmd =
+      app.add_subcommand("explain", "Show, comparison by comparison, why two records scored as they did");
+  explain_cmd->add_option("--db", explain.db, "Store directory")->required();
+  explain_cmd->add_option("--left", explain.left, "SOURCE:ID")->required();
+  explain_cmd->add_option("--right", explain.right, "SOURCE:ID")->required();
+  explain_cmd->callback([&] { exit_code = probity::RunExplainCommand(explain); });
+
   probity::DemoArgs demo;
   CLI::App* demo_cmd =
       app.add_subcommand("demo", "Generate sample probation and police data and run probity on it");

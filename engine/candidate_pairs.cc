@@ -1,0 +1,135 @@
+#include "engine/candidate_pairs.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+namespace probity {
+namespace {
+
+bool Less(const storage::BlockKey& x, const storage::BlockKey& y) {
+  return x.rule != y.rule ? x.rule < y.rule : x.hash < y.hash;
+}
+
+// Do records a and b share a key ordered before `current` (a key of an earlier
+// rule, or of the same rule with a smaller hash, as aliases give several)?
+// Both key lists are sorted by (rule, hash): one merge pass over their prefixes.
+bool SharedEarlierKey(std::span<const storage::BlockKey> a, std::span<const storage::BlockKey> b,
+                      const storage::BlockKey& current) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size() && Less(a[i], current) && Less(b[j], current)) {
+    if (a[i] == b[j]) return true;
+    if (Less(a[i], b[j])) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return false;
+}
+
+struct Member {
+  uint64_t hash;
+  uint32_t record;
+};
+
+}  // namespace
+
+int ResolveThreads(int threads) {
+  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+void BlockKeyIndex::Add(const std::vector<BlockingRule>& rules, const Record& record) {
+  const size_t begin = keys.size();
+  for (const BlockingRule& rule : rules) AppendBlockKeys(rule, record, &keys);
+  std::sort(keys.begin() + static_cast<std::ptrdiff_t>(begin), keys.end(), Less);
+  offsets.push_back(static_cast<uint32_t>(keys.size()));
+}
+
+BlockingStats ForEachCandidatePair(const LinkData& data, const BlockKeyIndex& keys,
+                                   const std::vector<BlockingRule>& rules,
+                                   const CandidateOptions& options,
+                                   const std::function<void(int, uint32_t, uint32_t)>& fn) {
+  const int threads = ResolveThreads(options.threads);
+  BlockingStats stats;
+  for (const BlockingRule& rule : rules) stats.rule_names.push_back(rule.name);
+  stats.pairs_per_rule.assign(rules.size(), 0);
+
+  std::vector<Member> members;
+  std::vector<std::pair<uint32_t, uint32_t>> groups;  // [begin, end) into members
+  for (size_t r = 0; r < rules.size(); ++r) {
+    const uint8_t rule_id = rules[r].id;
+    members.clear();
+    for (uint32_t rec = 0; rec < data.size(); ++rec) {
+      for (const storage::BlockKey& key : keys.Of(rec)) {
+        if (key.rule == rule_id) members.push_back(Member{key.hash, rec});
+      }
+    }
+    std::sort(members.begin(), members.end(), [](const Member& x, const Member& y) {
+      return x.hash != y.hash ? x.hash < y.hash : x.record < y.record;
+    });
+    groups.clear();
+    double rule_pairs = 0;
+    for (size_t i = 0; i < members.size();) {
+      size_t j = i + 1;
+      while (j < members.size() && members[j].hash == members[i].hash) ++j;
+      if (j - i >= 2) {
+        if (j - i > options.max_block_records) {
+          if (stats.oversized.empty() || stats.oversized.back().rule != rules[r].name) {
+            stats.oversized.push_back(OversizedBlock{rules[r].name, 0, 0});
+          }
+          ++stats.oversized.back().blocks;
+          stats.oversized.back().largest = std::max<uint64_t>(stats.oversized.back().largest, j - i);
+        } else {
+          groups.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(j));
+          rule_pairs += static_cast<double>(j - i) * static_cast<double>(j - i - 1) / 2;
+        }
+      }
+      i = j;
+    }
+    const double budget = std::max(options.min_pair_budget,
+                                   options.pair_budget_per_record * static_cast<double>(data.size()));
+    if (rules[r].optional && rule_pairs > budget) {
+      stats.skipped_rules.push_back(rules[r].name);
+      continue;
+    }
+    // Largest groups first so the workers finish together.
+    std::sort(groups.begin(), groups.end(), [](const auto& x, const auto& y) {
+      return x.second - x.first > y.second - y.first;
+    });
+
+    std::atomic<size_t> next{0};
+    std::vector<uint64_t> produced(static_cast<size_t>(threads), 0);
+    auto work = [&](int worker) {
+      uint64_t count = 0;
+      while (true) {
+        const size_t g = next.fetch_add(1, std::memory_order_relaxed);
+        if (g >= groups.size()) break;
+        const auto [begin, end] = groups[g];
+        for (uint32_t x = begin; x < end; ++x) {
+          const uint32_t a = members[x].record;
+          for (uint32_t y = x + 1; y < end; ++y) {
+            const uint32_t b = members[y].record;
+            if (a == b) continue;
+            const bool same_source = data.source(a) == data.source(b);
+            if (options.link_type == LinkType::kLinkOnly && same_source) continue;
+            if (options.link_type == LinkType::kDedupeOnly && !same_source) continue;
+            if (SharedEarlierKey(keys.Of(a), keys.Of(b), {rule_id, members[x].hash})) continue;
+            fn(worker, std::min(a, b), std::max(a, b));
+            ++count;
+          }
+        }
+      }
+      produced[static_cast<size_t>(worker)] = count;
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (std::thread& t : pool) t.join();
+    for (uint64_t c : produced) stats.pairs_per_rule[r] += c;
+    stats.total_pairs += stats.pairs_per_rule[r];
+  }
+  return stats;
+}
+
+}  // namespace probity
