@@ -69,9 +69,17 @@ struct ExplainArgs {
 };
 int RunExplainCommand(const ExplainArgs& args);
 
+struct SynthArgs {
+  uint64_t people = 20000;
+  uint64_t seed = 1;
+  std::string out_dir;
+  std::string difficulty = "normal";
+};
+int RunSynthCommand(const SynthArgs& args);
+
 struct DemoArgs {
   std::string dir = "probity-demo";
-  uint64_t people = 2000;
+  uint64_t people = 20000;
   uint64_t seed = 1;
   std::string difficulty = "normal";
 };

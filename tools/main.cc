@@ -89,6 +89,17 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--right", explain.right, "SOURCE:ID")->required();
   explain_cmd->callback([&] { exit_code = probity::RunExplainCommand(explain); });
 
+  probity::SynthArgs synth;
+  CLI::App* synth_cmd = app.add_subcommand(
+      "synth", "Generate realistic probation and police extracts with ground truth");
+  synth_cmd->add_option("--people", synth.people, "People on probation")->capture_default_str();
+  synth_cmd->add_option("--seed", synth.seed, "Random seed")->capture_default_str();
+  synth_cmd->add_option("--out-dir", synth.out_dir, "Folder for the files")->required();
+  synth_cmd->add_option("--difficulty", synth.difficulty, "easy, normal or hard")
+      ->check(CLI::IsMember({"easy", "normal", "hard"}))
+      ->capture_default_str();
+  synth_cmd->callback([&] { exit_code = probity::RunSynthCommand(synth); });
+
   probity::DemoArgs demo;
   CLI::App* demo_cmd =
       app.add_subcommand("demo", "Generate sample probation and police data and run probity on it");

@@ -18,11 +18,13 @@ struct NameList {
 enum Community : uint8_t {
   kBritish,
   kIrish,
-  kSouthAsian,
+  kSouthAsian,  // Muslim naming (Pakistani, Bangladeshi, Indian)
   kPolish,
   kRomanian,
   kCaribbean,
   kWestAfrican,
+  kSikh,
+  kHindu,
   kCommunityCount,
 };
 
