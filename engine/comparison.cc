@@ -543,9 +543,18 @@ std::vector<ComparisonSpec> DefaultComparisons(const Settings& settings) {
     DescribeLevels(&spec);
     specs.push_back(std::move(spec));
   };
+  auto everywhere = [&](FieldKind kind) {
+    CustomType type = CustomType::kText;
+    uint8_t index = 0;
+    return FieldInAllSources(settings, std::string(FieldName(kind)), kind, &type, &index);
+  };
+  // A full name repeats what forename and surname already say; comparing it as
+  // well would count the same evidence twice (the model assumes independence).
+  const bool split_names = everywhere(FieldKind::kForename) && everywhere(FieldKind::kSurname);
   for (FieldKind kind : kCanonicalFields) {
     CustomType type = CustomType::kText;
     uint8_t index = 0;
+    if (kind == FieldKind::kFullName && split_names) continue;
     if (FieldInAllSources(settings, std::string(FieldName(kind)), kind, &type, &index)) {
       add(std::string(FieldName(kind)), kind, type, 0);
     }

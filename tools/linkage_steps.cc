@@ -1,5 +1,6 @@
 #include "tools/linkage_steps.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -204,6 +205,9 @@ absl::StatusOr<RunOutcome> RunLinkage(const RunArgs& args) {
         "optional blocking rule {} skipped: it would produce too many candidate pairs", rule));
   }
   summary["seconds"] = timings;
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  summary["peak_memory_mib"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
   if (absl::Status s = WriteTextFile(args.out_dir + "/summary.json", summary.dump(2) + "\n");
       !s.ok()) {
     return s;
@@ -223,6 +227,7 @@ absl::StatusOr<RunOutcome> RunLinkage(const RunArgs& args) {
                       timings["total"].get<double>(), timings["ingest"].get<double>(),
                       timings["train"].get<double>(), timings["link"].get<double>(),
                       timings["cluster"].get<double>());
+  text += fmt::format("memory      {:.0f} MiB peak\n", summary["peak_memory_mib"].get<double>());
   text += fmt::format("outputs     {}/{{pairs.csv, clusters.csv, model.json, summary.json}}\n",
                       args.out_dir);
   return outcome;
