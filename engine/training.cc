@@ -324,4 +324,63 @@ absl::StatusOr<FsModel> TrainModel(const LinkData& data, const BlockKeyIndex& ke
   return model;
 }
 
+absl::StatusOr<FsModel> TrainFromLabels(const LinkData& data,
+                                        const std::vector<ComparisonSpec>& specs,
+                                        const std::vector<uint32_t>& person_of,
+                                        const TrainingOptions& options, TrainingReport* report) {
+  if (specs.empty()) return absl::InvalidArgumentError("no comparisons: no field is shared by the sources");
+  if (person_of.size() != data.size()) return absl::InvalidArgumentError("labels do not cover the records");
+  const LinkType link_type = options.candidates.link_type;
+  const std::vector<std::vector<double>> u =
+      EstimateU(data, specs, link_type, options.u_sample_pairs, options.seed,
+                ResolveThreads(options.candidates.threads), &report->u_pairs_sampled);
+  // Group labelled records by person, then compare every matching pair once.
+  std::vector<uint32_t> order;
+  for (uint32_t r = 0; r < data.size(); ++r) {
+    if (person_of[r] != kUnknownPerson) order.push_back(r);
+  }
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    return person_of[x] != person_of[y] ? person_of[x] < person_of[y] : x < y;
+  });
+  std::vector<std::vector<double>> counts(specs.size());
+  for (size_t c = 0; c < specs.size(); ++c) counts[c].assign(specs[c].levels(), 0);
+  double matches = 0;
+  Gamma gamma;
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i + 1;
+    while (j < order.size() && person_of[order[j]] == person_of[order[i]]) ++j;
+    for (size_t x = i; x < j; ++x) {
+      for (size_t y = x + 1; y < j; ++y) {
+        const bool same_source = data.source(order[x]) == data.source(order[y]);
+        if (link_type == LinkType::kLinkOnly && same_source) continue;
+        if (link_type == LinkType::kDedupeOnly && !same_source) continue;
+        CompareRecords(specs, data, order[x], order[y], &gamma);
+        for (size_t c = 0; c < specs.size(); ++c) counts[c][gamma.level[c]] += 1;
+        matches += 1;
+      }
+    }
+    i = j;
+  }
+  if (matches == 0) return absl::InvalidArgumentError("the labels hold no matching pair to learn from");
+  const std::vector<std::vector<double>> m = Normalise(counts, 0.5);
+  FsModel model;
+  model.em_converged = true;  // nothing iterative: m is counted
+  for (size_t c = 0; c < specs.size(); ++c) {
+    ComparisonModel cm;
+    cm.spec = specs[c];
+    cm.levels.resize(specs[c].levels());
+    for (size_t l = 1; l < specs[c].levels(); ++l) {
+      cm.levels[l].m = std::clamp(m[c][l], kMinProbability, 1.0);
+      cm.levels[l].u = std::clamp(u[c][l], kMinProbability, 1.0);
+    }
+    cm.tf_total = TfTotal(specs[c], data);
+    cm.tf_u_exact = cm.tf_total > 0 ? u[c][1] : 0;
+    model.comparisons.push_back(std::move(cm));
+  }
+  report->total_pairs = TotalPairs(data, link_type);
+  model.lambda = options.fixed_lambda.value_or(
+      std::clamp(matches / std::max(report->total_pairs, 1.0), 1e-12, 0.5));
+  return model;
+}
+
 }  // namespace probity

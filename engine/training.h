@@ -51,6 +51,16 @@ absl::StatusOr<FsModel> TrainModel(const LinkData& data, const BlockKeyIndex& ke
                                    const std::vector<ComparisonSpec>& specs,
                                    const TrainingOptions& options, TrainingReport* report);
 
+// Supervised training from known matches: `person_of[r]` is record r's
+// person (kUnknownPerson when not labelled). m comes from every labelled
+// matching pair the link type compares, u from random pairs as above, and
+// lambda from the number of matching pairs over all pairs.
+inline constexpr uint32_t kUnknownPerson = 0xffffffffu;
+absl::StatusOr<FsModel> TrainFromLabels(const LinkData& data,
+                                        const std::vector<ComparisonSpec>& specs,
+                                        const std::vector<uint32_t>& person_of,
+                                        const TrainingOptions& options, TrainingReport* report);
+
 // Total number of record pairs the link type compares.
 double TotalPairs(const LinkData& data, LinkType link_type);
 

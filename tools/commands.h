@@ -57,6 +57,7 @@ struct StoreJobArgs {
   int threads = 0;
   double floor = 0.01;
   std::string model;  // train: also write the model here; link: use this model file
+  std::string labels;  // train: known matches (source,record_id,person_id) instead of EM
 };
 int RunTrainCommand(const StoreJobArgs& args);
 int RunLinkCommand(const StoreJobArgs& args);
@@ -68,6 +69,16 @@ struct ExplainArgs {
   std::string right;  // SOURCE:ID
 };
 int RunExplainCommand(const ExplainArgs& args);
+
+struct EvalArgs {
+  std::string pairs;
+  std::string truth;
+  double threshold = 0.5;
+  std::string json;       // empty: no JSON report
+  uint64_t top = 10;      // false and missed links listed
+  std::string link_type;  // empty: infer which pairs are true pairs
+};
+int RunEvalCommand(const EvalArgs& args);
 
 struct SynthArgs {
   uint64_t people = 20000;

@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
   CLI::App* train_cmd = app.add_subcommand("train", "Train the model over an ingested store");
   train_cmd->add_option("--db", job.db, "Store directory")->required();
   train_cmd->add_option("--model-out", job.model, "Also write the model (model.json) here");
+  train_cmd->add_option("--labels", job.labels,
+                        "Learn m from known matches (CSV: source,record_id,person_id) instead of EM");
   train_cmd->add_option("--seed", job.seed, "Seed for the random pairs")->capture_default_str();
   train_cmd->add_option("--threads", job.threads, "Threads (default: one per core)");
   train_cmd->callback([&] { exit_code = probity::RunTrainCommand(job); });
@@ -111,6 +113,22 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"easy", "normal", "hard"}))
       ->capture_default_str();
   demo_cmd->callback([&] { exit_code = probity::RunDemoCommand(demo); });
+
+  probity::EvalArgs eval;
+  CLI::App* eval_cmd =
+      app.add_subcommand("eval", "Precision, recall and F1 of a pairs file against ground truth");
+  eval_cmd->add_option("--pairs", eval.pairs, "Pairs CSV as written by probity run")->required();
+  eval_cmd->add_option("--truth", eval.truth, "Truth CSV: source,record_id,person_id")->required();
+  eval_cmd->add_option("--threshold", eval.threshold, "Probability from which a pair is a link")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  eval_cmd->add_option("--json", eval.json, "Also write the report as JSON to this file");
+  eval_cmd->add_option("--top", eval.top, "False and missed links to list")->capture_default_str();
+  eval_cmd->add_option("--link-type", eval.link_type,
+                       "Which pairs are true: link_only (cross-source only), dedupe_only or "
+                       "link_and_dedupe (all); default: inferred")
+      ->check(CLI::IsMember({"link_only", "dedupe_only", "link_and_dedupe"}));
+  eval_cmd->callback([&] { exit_code = probity::RunEvalCommand(eval); });
 
   try {
     app.parse(argc, argv);

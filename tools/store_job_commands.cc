@@ -25,19 +25,71 @@ absl::StatusOr<OpenedJob> OpenJob(const std::string& db, bool read_only) {
   return OpenedJob{*std::move(opened), *std::move(job)};
 }
 
+// Reads known matches (source,record_id,person_id) into a person per record.
+absl::StatusOr<std::vector<uint32_t>> ReadLabels(const std::string& path, const LinkJob& job) {
+  absl::flat_hash_map<std::string, uint32_t> index;
+  for (uint32_t r = 0; r < job.data.size(); ++r) {
+    index[fmt::format("{}\x1f{}", job.source_names[job.data.source(r)], job.data.id(r))] = r;
+  }
+  absl::StatusOr<std::unique_ptr<CsvReader>> reader = CsvReader::Open(path, CsvOptions{});
+  if (!reader.ok()) return reader.status();
+  const std::vector<std::string> expected = {"source", "record_id", "person_id"};
+  if ((*reader)->header() != expected) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: line 1: expected the header source,record_id,person_id", path));
+  }
+  std::vector<uint32_t> person_of(job.data.size(), kUnknownPerson);
+  absl::flat_hash_map<std::string, uint32_t> persons;
+  CsvRow row;
+  while ((*reader)->Next(&row)) {
+    if (!row.error.empty()) {
+      return absl::InvalidArgumentError(fmt::format("{}: line {}: {}", path, row.line, row.error));
+    }
+    auto it = index.find(fmt::format("{}\x1f{}", row.fields[0], row.fields[1]));
+    if (it == index.end()) continue;  // labels may cover more records than the store
+    const auto [person, inserted] =
+        persons.try_emplace(std::string(row.fields[2]), static_cast<uint32_t>(persons.size()));
+    person_of[it->second] = person->second;
+  }
+  if (!(*reader)->status().ok()) return (*reader)->status();
+  return person_of;
+}
+
 }  // namespace
 
 int RunTrainCommand(const StoreJobArgs& args) {
   absl::StatusOr<OpenedJob> opened = OpenJob(args.db, /*read_only=*/false);
   if (!opened.ok()) return ReportFailure(opened.status());
   TrainingReport report;
-  absl::StatusOr<FsModel> model = TrainAndSave(*opened->opened.store, opened->job, args.seed,
-                                               args.threads, /*verbose=*/true, &report);
+  absl::StatusOr<FsModel> model = absl::InternalError("unset");
+  if (!args.labels.empty()) {
+    absl::StatusOr<std::vector<uint32_t>> person_of = ReadLabels(args.labels, opened->job);
+    if (!person_of.ok()) return ReportFailure(person_of.status());
+    TrainingOptions options;
+    options.seed = args.seed;
+    options.fixed_lambda = opened->job.settings.lambda;
+    options.candidates.link_type = opened->job.settings.link_type;
+    options.candidates.threads = args.threads;
+    model = TrainFromLabels(opened->job.data, opened->job.specs, *person_of, options, &report);
+    if (model.ok()) {
+      if (absl::Status s = opened->opened.store->PutModel("default", model->ToJson()); !s.ok()) {
+        return ReportFailure(s);
+      }
+    }
+  } else {
+    model = TrainAndSave(*opened->opened.store, opened->job, args.seed, args.threads,
+                         /*verbose=*/true, &report);
+  }
   if (!model.ok()) return ReportFailure(model.status());
   if (!args.model.empty()) {
     if (absl::Status s = WriteTextFile(args.model, model->ToJson() + "\n"); !s.ok()) {
       return ReportFailure(s);
     }
+  }
+  if (!args.labels.empty()) {
+    std::printf("trained on the known matches in %s: lambda %.4g; model saved in %s\n",
+                args.labels.c_str(), model->lambda, args.db.c_str());
+    return 0;
   }
   std::printf("trained on %llu candidate pairs: lambda %.4g, %d EM iterations%s; model saved in %s\n",
               static_cast<unsigned long long>(report.blocking.total_pairs), model->lambda,
