@@ -77,6 +77,7 @@ struct EvalArgs {
   std::string json;       // empty: no JSON report
   uint64_t top = 10;      // false and missed links listed
   std::string link_type;  // empty: infer which pairs are true pairs
+  std::string db;         // with a store: explain each listed false and missed link
 };
 int RunEvalCommand(const EvalArgs& args);
 

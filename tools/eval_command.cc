@@ -3,12 +3,48 @@
 #include <cstdio>
 #include <cstring>
 
+#include "absl/container/flat_hash_map.h"
 #include "engine/evaluation.h"
+#include "engine/explain.h"
 #include "engine/rejects_writer.h"
 #include "fmt/format.h"
 #include "tools/commands.h"
+#include "tools/linkage_steps.h"
+#include "tools/store_access.h"
 
 namespace probity {
+namespace {
+
+// With --db: the waterfall of each listed false and missed link, so the user
+// sees why it was scored as it was.
+absl::Status PrintExplanations(const std::string& db, const EvalReport& report) {
+  absl::StatusOr<OpenedStore> opened = OpenExistingStore(db, /*read_only=*/true);
+  if (!opened.ok()) return opened.status();
+  absl::StatusOr<LinkJob> job = LoadLinkJob(*opened->store, opened->settings);
+  if (!job.ok()) return job.status();
+  absl::StatusOr<FsModel> model = LoadSavedModel(*opened->store, *job);
+  if (!model.ok()) return model.status();
+  absl::flat_hash_map<std::string, uint32_t> index;
+  for (uint32_t r = 0; r < job->data.size(); ++r) {
+    index[fmt::format("{}:{}", job->source_names[job->data.source(r)], job->data.id(r))] = r;
+  }
+  auto explain = [&](const char* title, const std::vector<EvalLink>& links) {
+    for (const EvalLink& link : links) {
+      const std::string left = link.source_l + ":" + link.id_l;
+      const std::string right = link.source_r + ":" + link.id_r;
+      auto l = index.find(left), r = index.find(right);
+      if (l == index.end() || r == index.end()) continue;
+      std::printf("\n%s %s vs %s\n", title, left.c_str(), right.c_str());
+      std::fputs(FormatExplanation(ExplainPair(job->specs, job->data, *model, l->second, r->second)).c_str(),
+                 stdout);
+    }
+  };
+  explain("false link", report.top_false_links);
+  explain("missed link", report.top_missed_links);
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 int RunEvalCommand(const EvalArgs& args) {
   EvalOptions options;
@@ -43,6 +79,9 @@ int RunEvalCommand(const EvalArgs& args) {
       fmt::format("probity eval: {} against {}\n", args.pairs, args.truth) +
       EvalReportToText(*report);
   std::fwrite(text.data(), 1, text.size(), stdout);
+  if (!args.db.empty()) {
+    if (absl::Status s = PrintExplanations(args.db, *report); !s.ok()) return ReportFailure(s);
+  }
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 

@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   eval_cmd->add_option("--json", eval.json, "Also write the report as JSON to this file");
+  eval_cmd->add_option("--db", eval.db, "Store of the run: explain each listed false and missed link");
   eval_cmd->add_option("--top", eval.top, "False and missed links to list")->capture_default_str();
   eval_cmd->add_option("--link-type", eval.link_type,
                        "Which pairs are true: link_only (cross-source only), dedupe_only or "
