@@ -166,6 +166,13 @@ std::vector<uint32_t> OneToOneComponents(uint32_t n, std::span<const ScoredPair>
   return GreedyOneToOne(n, ordered, VectorSourceSets(sources));
 }
 
+uint64_t ClusterIdOf(std::string_view source, std::string_view id) {
+  std::string buffer(source);
+  buffer.push_back('\x1f');
+  buffer.append(id);
+  return XXH3_64bits(buffer.data(), buffer.size()) & 0x7fffffffffffffffULL;
+}
+
 std::vector<uint64_t> StableClusterIds(
     std::span<const uint32_t> component,
     std::function<std::pair<std::string_view, std::string_view>(uint32_t)> key_of) {
@@ -183,13 +190,9 @@ std::vector<uint64_t> StableClusterIds(
     }
   }
   std::vector<uint64_t> id_of_component(count, 0);
-  std::string buffer;
   for (uint32_t c = 0; c < count; ++c) {
     if (!seen[c]) continue;  // a gap in the numbering: no member, no id
-    buffer.assign(smallest[c].first);
-    buffer.push_back('\x1f');
-    buffer.append(smallest[c].second);
-    id_of_component[c] = XXH3_64bits(buffer.data(), buffer.size()) & 0x7fffffffffffffffULL;
+    id_of_component[c] = ClusterIdOf(smallest[c].first, smallest[c].second);
   }
   std::vector<uint64_t> ids(component.size());
   for (size_t r = 0; r < component.size(); ++r) ids[r] = id_of_component[component[r]];

@@ -57,6 +57,10 @@ std::vector<uint32_t> OneToOneComponents(uint32_t n, std::span<const ScoredPair>
 // views must stay valid until this function returns (e.g. point into the
 // caller's record storage). Distinct clusters collide with probability about
 // clusters^2 / 2^64.
+// The id of a cluster whose smallest member is (source, id): XXH3-64 of
+// "source\x1fid", masked to 63 bits.
+uint64_t ClusterIdOf(std::string_view source, std::string_view id);
+
 std::vector<uint64_t> StableClusterIds(
     std::span<const uint32_t> component,
     std::function<std::pair<std::string_view, std::string_view>(uint32_t)> key_of);

@@ -17,21 +17,29 @@ struct ViewHash {
   }
 };
 
+// Counts, for each value, the records holding it (a value repeated within one
+// record counts once, as in the store's term-frequency index), and writes the
+// count into every entry holding that value.
 template <typename Entry, typename Key, typename Count>
 void CountValues(FieldColumn<Entry>& column, Key key, Count count_of, uint64_t* total) {
   absl::flat_hash_map<std::string_view, uint32_t, ViewHash> counts;
   counts.reserve(column.entries.size());
-  for (const Entry& e : column.entries) {
-    const std::string_view k = key(e);
-    if (!k.empty()) ++counts[k];
+  const size_t records = column.offsets.size() - 1;
+  for (size_t r = 0; r < records; ++r) {
+    for (uint32_t i = column.offsets[r]; i < column.offsets[r + 1]; ++i) {
+      const std::string_view k = key(column.entries[i]);
+      bool repeated = k.empty();
+      for (uint32_t j = column.offsets[r]; j < i && !repeated; ++j) repeated = key(column.entries[j]) == k;
+      if (!repeated) ++counts[k];
+    }
   }
   *total = 0;
   for (Entry& e : column.entries) {
     const std::string_view k = key(e);
     if (k.empty()) continue;
     count_of(e) = counts[k];
-    ++*total;
   }
+  for (const auto& [value, count] : counts) *total += count;
 }
 
 }  // namespace
@@ -138,6 +146,15 @@ void LinkData::Finish() {
   CountValues(
       dobs, [](const DobEntry& e) { return std::string_view(e.digits, 8); },
       [](DobEntry& e) -> uint32_t& { return e.tf_count; }, &dob_values);
+}
+
+void LinkData::ApplyTermCounts(
+    const std::function<uint32_t(FieldKind, std::string_view)>& count_of) {
+  for (NameEntry& e : surnames.entries) e.tf_count = count_of(FieldKind::kSurname, Str(e.text));
+  for (NameEntry& e : forenames.entries) {
+    e.first_tf_count = count_of(FieldKind::kForename, Str(e.first_token));
+  }
+  for (DobEntry& e : dobs.entries) e.tf_count = count_of(FieldKind::kDob, FormatIsoDate(e.day));
 }
 
 }  // namespace probity

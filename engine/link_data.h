@@ -10,6 +10,7 @@
 #define PROBITY_ENGINE_LINK_DATA_H_
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -79,6 +80,10 @@ class LinkData {
   void Add(uint16_t source_index, const Record& record);
   // Computes term frequencies; call once after the last Add.
   void Finish();
+  // Instead of Finish: takes the term frequencies from `count_of(field,
+  // value)` (the store's index, for real-time matching). Values are keyed as
+  // the store keys them: surname text, first forename token, ISO date of birth.
+  void ApplyTermCounts(const std::function<uint32_t(FieldKind, std::string_view)>& count_of);
 
   uint32_t size() const { return static_cast<uint32_t>(source_.size()); }
   uint16_t source(uint32_t r) const { return source_[r]; }
