@@ -4,6 +4,8 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/container/flat_hash_set.h"
+
 namespace probity {
 namespace {
 
@@ -11,15 +13,29 @@ bool Less(const storage::BlockKey& x, const storage::BlockKey& y) {
   return x.rule != y.rule ? x.rule < y.rule : x.hash < y.hash;
 }
 
+// Blocks that produced no pairs: whole rules skipped over the budget, and
+// oversized blocks. A key in one of them proves nothing about earlier pairs.
+struct DroppedBlocks {
+  std::vector<uint8_t> rule;                            // by rule id: skipped whole
+  std::vector<absl::flat_hash_set<uint64_t>> oversized;  // by rule id
+  bool Contains(const storage::BlockKey& key) const {
+    return rule[key.rule] != 0 || oversized[key.rule].contains(key.hash);
+  }
+};
+
 // Do records a and b share a key ordered before `current` (a key of an earlier
-// rule, or of the same rule with a smaller hash, as aliases give several)?
-// Both key lists are sorted by (rule, hash): one merge pass over their prefixes.
+// rule, or of the same rule with a smaller hash, as aliases give several) in a
+// block that produced pairs? Both key lists are sorted by (rule, hash): one
+// merge pass over their prefixes.
 bool SharedEarlierKey(std::span<const storage::BlockKey> a, std::span<const storage::BlockKey> b,
-                      const storage::BlockKey& current) {
+                      const storage::BlockKey& current, const DroppedBlocks& dropped) {
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size() && Less(a[i], current) && Less(b[j], current)) {
-    if (a[i] == b[j]) return true;
-    if (Less(a[i], b[j])) {
+    if (a[i] == b[j]) {
+      if (!dropped.Contains(a[i])) return true;
+      ++i;
+      ++j;
+    } else if (Less(a[i], b[j])) {
       ++i;
     } else {
       ++j;
@@ -57,6 +73,9 @@ BlockingStats ForEachCandidatePair(const LinkData& data, const BlockKeyIndex& ke
 
   std::vector<Member> members;
   std::vector<std::pair<uint32_t, uint32_t>> groups;  // [begin, end) into members
+  DroppedBlocks dropped;
+  dropped.rule.assign(256, 0);
+  dropped.oversized.resize(256);
   for (size_t r = 0; r < rules.size(); ++r) {
     const uint8_t rule_id = rules[r].id;
     members.clear();
@@ -79,6 +98,7 @@ BlockingStats ForEachCandidatePair(const LinkData& data, const BlockKeyIndex& ke
             stats.oversized.push_back(OversizedBlock{rules[r].name, 0, 0});
           }
           ++stats.oversized.back().blocks;
+          dropped.oversized[rule_id].insert(members[i].hash);
           stats.oversized.back().largest = std::max<uint64_t>(stats.oversized.back().largest, j - i);
         } else {
           groups.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(j));
@@ -91,6 +111,7 @@ BlockingStats ForEachCandidatePair(const LinkData& data, const BlockKeyIndex& ke
                                    options.pair_budget_per_record * static_cast<double>(data.size()));
     if (rules[r].optional && rule_pairs > budget) {
       stats.skipped_rules.push_back(rules[r].name);
+      dropped.rule[rule_id] = 1;
       continue;
     }
     // Largest groups first so the workers finish together.
@@ -114,7 +135,7 @@ BlockingStats ForEachCandidatePair(const LinkData& data, const BlockKeyIndex& ke
             const bool same_source = data.source(a) == data.source(b);
             if (options.link_type == LinkType::kLinkOnly && same_source) continue;
             if (options.link_type == LinkType::kDedupeOnly && !same_source) continue;
-            if (SharedEarlierKey(keys.Of(a), keys.Of(b), {rule_id, members[x].hash})) continue;
+            if (SharedEarlierKey(keys.Of(a), keys.Of(b), {rule_id, members[x].hash}, dropped)) continue;
             fn(worker, std::min(a, b), std::max(a, b));
             ++count;
           }

@@ -406,7 +406,12 @@ void ForEachText(const LinkData& d, FieldKind field, uint8_t custom_field, uint3
       break;
     case FieldKind::kCustom:
       for (const CustomEntry& e : d.custom.Of(r)) {
-        if (e.field == custom_field) fn(d.Str(e.text));
+        if (e.field != custom_field) continue;
+        if (e.text.size > 0) {
+          fn(d.Str(e.text));
+        } else {
+          fn(FormatIsoDate(e.day));  // a date field: compare its ISO form
+        }
       }
       break;
   }
@@ -628,7 +633,7 @@ absl::StatusOr<std::vector<ComparisonSpec>> ComparisonsFromSettings(const Settin
     }
     DescribeLevels(&spec);
     if (spec.levels() > kMaxLevels) {
-      return absl::InvalidArgumentError(where + ": too many levels (at most 13 thresholds)");
+      return absl::InvalidArgumentError(where + ": too many levels (at most 12 thresholds)");
     }
     specs.push_back(std::move(spec));
     if (specs.size() > kMaxComparisons) {

@@ -101,7 +101,11 @@ absl::StatusOr<FsModel> FsModel::FromJson(std::string_view json,
     }
     for (size_t l = 1; l < spec.levels(); ++l) {
       const nlohmann::json& level = levels[l - 1];
-      if (!level.is_object() || !level.contains("m") || !level.contains("u") ||
+      if (!level.is_object() || level.value("level", "") != spec.level_names[l]) {
+        return bad(fmt::format("comparison \"{}\" level {} must be \"{}\"", spec.name, l,
+                               spec.level_names[l]));
+      }
+      if (!level.contains("m") || !level.contains("u") ||
           !level["m"].is_number() || !level["u"].is_number()) {
         return bad(fmt::format("comparison \"{}\" level {} needs numbers m and u", spec.name, l));
       }
