@@ -213,17 +213,30 @@ std::vector<BlockingRule> DefaultBlockingRules(const Settings& settings) {
   const bool postcode = has(FieldKind::kPostcode);
   // Each rule misses what the others catch: an error in any one field (name
   // typo, wrong date, moved house) leaves at least one rule that still agrees.
-  if (surname && dob) add({KeyPart::kSurnameMetaphone, KeyPart::kDobYear}, false);
+  if (surname && dob && forename) {
+    add({KeyPart::kSurnameMetaphone, KeyPart::kDobYear, KeyPart::kForenameInitial}, false);
+  } else if (surname && dob) {
+    add({KeyPart::kSurnameMetaphone, KeyPart::kDobYear}, false);
+  }
   if (forename && dob) add({KeyPart::kForenameMetaphone, KeyPart::kDob}, false);
   if (dob && postcode) add({KeyPart::kDob, KeyPart::kPostcodeDistrict}, false);
-  if (forename && surname) add({KeyPart::kForename, KeyPart::kSurname}, false);
-  if (surname && postcode) add({KeyPart::kSurnameMetaphone, KeyPart::kPostcodeSector}, false);
   if (surname && dob) add({KeyPart::kSurname, KeyPart::kDobMonthDay}, false);
+  if (surname && postcode) add({KeyPart::kSurnameMetaphone, KeyPart::kPostcodeSector}, false);
+  // Rules whose blocks grow with the data (common names, one date) are kept
+  // only while the pairs they add stay within the budget.
+  if (forename && surname) add({KeyPart::kForename, KeyPart::kSurname}, true);
   if (forename && surname) add({KeyPart::kForenameMetaphone, KeyPart::kSurnameMetaphone}, true);
   if (forename && surname) add({KeyPart::kForenameInitial, KeyPart::kSurname}, true);
-  if (dob) add({KeyPart::kDob}, true);
+  if (dob && forename) {
+    add({KeyPart::kDob, KeyPart::kForenameInitial}, true);
+  } else if (dob) {
+    add({KeyPart::kDob}, true);
+  }
   if (forename && postcode) add({KeyPart::kForename, KeyPart::kPostcodeSector}, true);
   if (forename && dob) add({KeyPart::kForename, KeyPart::kDobYear}, true);
+  // Broader versions of the rules above, affordable on small data.
+  if (surname && dob && forename) add({KeyPart::kSurnameMetaphone, KeyPart::kDobYear}, true);
+  if (dob && forename) add({KeyPart::kDob}, true);
   return rules;
 }
 

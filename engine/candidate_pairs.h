@@ -50,16 +50,17 @@ struct CandidateOptions {
   int threads = 0;                    // 0: one per core
   // Optional rules are skipped when their blocks hold more pairs than
   // max(min_pair_budget, pair_budget_per_record x records).
-  double pair_budget_per_record = 20;
-  double min_pair_budget = 2e6;
+  double pair_budget_per_record = 3;
+  double min_pair_budget = 1e6;
 };
 
-// Calls fn(worker, a, b) with a < b for every candidate pair, from `threads`
-// workers at once (worker in [0, threads)). Returns per-rule counts.
+// Calls fn(worker, rule, a, b) with a < b for every candidate pair, from
+// `threads` workers at once (worker in [0, threads)); `rule` is the index in
+// `rules` of the first rule that finds the pair. Returns per-rule counts.
 BlockingStats ForEachCandidatePair(const LinkData& data, const BlockKeyIndex& keys,
                                    const std::vector<BlockingRule>& rules,
                                    const CandidateOptions& options,
-                                   const std::function<void(int, uint32_t, uint32_t)>& fn);
+                                   const std::function<void(int, size_t, uint32_t, uint32_t)>& fn);
 
 int ResolveThreads(int threads);
 

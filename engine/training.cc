@@ -57,6 +57,28 @@ std::vector<std::vector<double>> InitialM(const std::vector<size_t>& levels) {
 
 }  // namespace
 
+double MaxPlausibleMatches(const LinkData& data, LinkType link_type) {
+  std::vector<double> per_source;
+  for (uint32_t r = 0; r < data.size(); ++r) {
+    if (data.source(r) >= per_source.size()) per_source.resize(data.source(r) + 1u, 0);
+    per_source[data.source(r)] += 1;
+  }
+  std::vector<double> nonempty;
+  for (double n : per_source) {
+    if (n > 0) nonempty.push_back(n);
+  }
+  if (link_type == LinkType::kLinkOnly && nonempty.size() >= 2) {
+    // One record per person in each source gives at most one match per record
+    // of the smaller source, per pair of sources; aliases and duplicates within
+    // a source are allowed for with a factor of two.
+    std::sort(nonempty.begin(), nonempty.end());
+    double bound = 0;
+    for (size_t s = 0; s + 1 < nonempty.size(); ++s) bound += 2 * nonempty[s];
+    return bound;
+  }
+  return TotalPairs(data, link_type);
+}
+
 double TotalPairs(const LinkData& data, LinkType link_type) {
   std::vector<double> per_source;
   for (uint32_t r = 0; r < data.size(); ++r) {
@@ -156,12 +178,13 @@ std::vector<std::vector<double>> EstimateU(const LinkData& data,
 
 EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& patterns,
                const std::vector<size_t>& levels, const std::vector<std::vector<double>>& u_init,
-               int max_iterations, double tolerance) {
+               int max_iterations, double tolerance, double max_share, bool fix_u,
+               const EmResult* start) {
   EmResult result;
   const size_t comparisons = levels.size();
-  result.m = InitialM(levels);
+  result.m = start != nullptr ? start->m : InitialM(levels);
   result.u = u_init;
-  result.match_share = 0.1;
+  result.match_share = start != nullptr ? start->match_share : std::min(0.1, max_share);
   auto level_of = [](uint64_t pattern, size_t c) {
     return static_cast<size_t>((pattern >> (4 * c)) & 0xf);
   };
@@ -193,8 +216,12 @@ EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& patterns,
     }
     if (all_total == 0) break;
     const auto new_m = Normalise(m_num, 1e-6);
-    const auto new_u = Normalise(u_num, 1e-6);
-    const double new_share = std::clamp(match_total / all_total, 1e-9, 1 - 1e-9);
+    const auto new_u = fix_u ? result.u : Normalise(u_num, 1e-6);
+    // The share may not exceed what the data allows (a link job cannot have
+    // more matches than the smaller source has records): held there, EM must
+    // find the matches among the most similar pairs instead of letting a
+    // looser class (namesakes, households) pass for them.
+    const double new_share = std::clamp(match_total / all_total, 1e-9, std::min(max_share, 1 - 1e-9));
     double change = std::abs(new_share - result.match_share);
     for (size_t c = 0; c < comparisons; ++c) {
       for (size_t l = 1; l < levels[c]; ++l) {
@@ -215,7 +242,7 @@ EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& patterns,
   // The "match" class must be the one that agrees more; otherwise EM swapped them.
   double agreement_gap = 0;
   for (size_t c = 0; c < comparisons; ++c) agreement_gap += result.m[c][1] - result.u[c][1];
-  if (agreement_gap < 0) {
+  if (!fix_u && agreement_gap < 0) {
     std::swap(result.m, result.u);
     result.match_share = 1 - result.match_share;
     result.warnings.push_back("EM classes came out swapped and were exchanged");
@@ -250,7 +277,7 @@ absl::StatusOr<FsModel> TrainModel(const LinkData& data, const BlockKeyIndex& ke
   // 2. Comparison patterns of all candidate pairs.
   std::vector<absl::flat_hash_map<uint64_t, uint64_t>> local(static_cast<size_t>(threads));
   report->blocking = ForEachCandidatePair(
-      data, keys, rules, options.candidates, [&](int worker, uint32_t a, uint32_t b) {
+      data, keys, rules, options.candidates, [&](int worker, size_t, uint32_t a, uint32_t b) {
         Gamma gamma;
         CompareRecords(specs, data, a, b, &gamma);
         ++local[static_cast<size_t>(worker)][gamma.Pack(specs.size())];
@@ -266,7 +293,15 @@ absl::StatusOr<FsModel> TrainModel(const LinkData& data, const BlockKeyIndex& ke
 
   std::vector<size_t> levels;
   for (const ComparisonSpec& spec : specs) levels.push_back(spec.levels());
-  EmResult em = RunEm(patterns, levels, u, options.max_em_iterations, options.em_tolerance);
+  const double max_matches = MaxPlausibleMatches(data, options.candidates.link_type);
+  const double max_share =
+      report->blocking.total_pairs > 0 ? max_matches / static_cast<double>(report->blocking.total_pairs) : 1.0;
+  // First with u held at the random-pair estimate: robust, it cannot mistake
+  // a looser class (namesakes, households) for the matches. Then, from there,
+  // with a free non-match distribution for candidate pairs, which allows for
+  // the agreement blocking forces on non-matches.
+  EmResult em = RunEm(patterns, levels, u, options.max_em_iterations, options.em_tolerance,
+                      std::min(1.0, max_share));
   for (size_t i = 0; i < em.changes.size(); ++i) {
     log(fmt::format("EM iteration {}: largest parameter change {:.3g}", i + 1, em.changes[i]));
   }
@@ -301,21 +336,11 @@ absl::StatusOr<FsModel> TrainModel(const LinkData& data, const BlockKeyIndex& ke
   } else {
     const double total = std::max(report->total_pairs, 1.0);
     double expected = em.match_share * static_cast<double>(report->blocking.total_pairs);
-    if (options.candidates.link_type == LinkType::kLinkOnly) {
-      std::vector<double> per_source;
-      for (uint32_t r = 0; r < data.size(); ++r) {
-        if (data.source(r) >= per_source.size()) per_source.resize(data.source(r) + 1u, 0);
-        per_source[data.source(r)] += 1;
-      }
-      const double smallest =
-          per_source.empty() ? 0.0 : *std::min_element(per_source.begin(), per_source.end());
-      if (smallest > 0 && expected > smallest) {
-        model.warnings.push_back(fmt::format(
-            "EM expected {:.0f} matches, more than the smaller source has records ({:.0f}); "
-            "lambda capped",
-            expected, smallest));
-        expected = smallest;
-      }
+    if (expected > max_matches) {
+      model.warnings.push_back(fmt::format(
+          "EM expected {:.0f} matches, more than the data allows ({:.0f}); lambda capped", expected,
+          max_matches));
+      expected = max_matches;
     }
     model.lambda = std::clamp(expected / total, 1.0 / total, 0.5);
   }

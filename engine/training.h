@@ -83,7 +83,12 @@ struct EmResult {
 EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& pattern_counts,
                const std::vector<size_t>& levels_per_comparison,
                const std::vector<std::vector<double>>& u_init, int max_iterations,
-               double tolerance);
+               double tolerance, double max_share = 1.0, bool fix_u = false,
+               const EmResult* start = nullptr);
+
+// The most matches the data can plausibly hold: for link_only, twice the
+// smaller source (allowing duplicates within a source); otherwise all pairs.
+double MaxPlausibleMatches(const LinkData& data, LinkType link_type);
 
 }  // namespace probity
 

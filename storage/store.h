@@ -93,14 +93,25 @@ class Store {
 
   // Inserts or replaces one record atomically (see Guarantees).
   absl::Status Put(const StoredRecord& record);
-  // Removes a record and its index entries; OK if it was absent.
+  // Removes a record, its index entries and its cluster assignment; OK if it
+  // was absent.
   absl::Status Delete(uint16_t source, std::string_view id);
   absl::StatusOr<std::optional<StoredRecord>> Get(uint16_t source, std::string_view id) const;
 
   // Fast loading of many records (millions). Records are written in large
   // batches without the write-ahead log; Finish() flushes all column families
   // atomically, so after a crash the store holds a prefix of whole batches and
-  // never a record without its index entries. Replaces existing ids like Put.
+  // never a record without its index entries. Replaces existing ids like Put
+  // (an id added twice: the later version wins).
+  //   - Batches are written by a background thread while Add() fills the
+  //     next; a large load pauses automatic compaction and Finish() compacts
+  //     once before returning.
+  //   - Must not run concurrently with Put/Delete of the same ids (other ids
+  //     are fine), and must be destroyed before its Store. Destroying it
+  //     without Finish() keeps the batches already handed over and drops the
+  //     rest.
+  //   - Memory: two batches (up to ~64 MiB each) plus ~16 bytes per record of
+  //     a source that held no records when the writer met it.
   class BulkWriter {
    public:
     virtual ~BulkWriter() = default;
