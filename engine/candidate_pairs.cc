@@ -65,7 +65,7 @@ void BlockKeyIndex::Add(const std::vector<BlockingRule>& rules, const Record& re
 BlockingStats ForEachCandidatePair(const LinkData& data, const BlockKeyIndex& keys,
                                    const std::vector<BlockingRule>& rules,
                                    const CandidateOptions& options,
-                                   const std::function<void(int, uint32_t, uint32_t)>& fn) {
+                                   const std::function<void(int, size_t, uint32_t, uint32_t)>& fn) {
   const int threads = ResolveThreads(options.threads);
   BlockingStats stats;
   for (const BlockingRule& rule : rules) stats.rule_names.push_back(rule.name);
@@ -136,7 +136,7 @@ BlockingStats ForEachCandidatePair(const LinkData& data, const BlockKeyIndex& ke
             if (options.link_type == LinkType::kLinkOnly && same_source) continue;
             if (options.link_type == LinkType::kDedupeOnly && !same_source) continue;
             if (SharedEarlierKey(keys.Of(a), keys.Of(b), {rule_id, members[x].hash}, dropped)) continue;
-            fn(worker, std::min(a, b), std::max(a, b));
+            fn(worker, r, std::min(a, b), std::max(a, b));
             ++count;
           }
         }

@@ -59,7 +59,7 @@ std::vector<ScoredPair> ScoreCandidatePairs(const LinkJob& job, const FsModel& m
   std::vector<std::vector<ScoredPair>> local(static_cast<size_t>(threads));
   const double floor_weight = ProbabilityToWeight(options.floor);
   *stats = ForEachCandidatePair(
-      job.data, job.keys, job.rules, options.candidates, [&](int worker, uint32_t a, uint32_t b) {
+      job.data, job.keys, job.rules, options.candidates, [&](int worker, size_t, uint32_t a, uint32_t b) {
         Gamma gamma;
         CompareRecords(job.specs, job.data, a, b, &gamma);
         const double weight = model.Weight(gamma);

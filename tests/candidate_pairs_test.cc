@@ -71,7 +71,7 @@ Collected Collect(const Dataset& d, const std::vector<BlockingRule>& rules,
                   const CandidateOptions& options) {
   Collected c;
   std::mutex mu;
-  c.stats = ForEachCandidatePair(d.data, d.keys, rules, options, [&](int worker, uint32_t a,
+  c.stats = ForEachCandidatePair(d.data, d.keys, rules, options, [&](int worker, size_t, uint32_t a,
                                                                      uint32_t b) {
     std::lock_guard<std::mutex> lock(mu);
     c.pairs.emplace_back(a, b);
