@@ -246,7 +246,7 @@ absl::StatusOr<Settings> Settings::Parse(std::string_view json_text, std::string
   if (!root.is_object()) return Invalid(file, "settings must be a JSON object");
   if (auto status = CheckKeys(file, "settings", root,
                               {"link_type", "sources", "threshold", "blocking_rules",
-                               "comparisons", "one_to_one", "lambda"});
+                               "comparisons", "one_to_one", "lambda", "outcomes"});
       !status.ok()) {
     return status;
   }

@@ -89,6 +89,24 @@ struct SynthArgs {
 };
 int RunSynthCommand(const SynthArgs& args);
 
+struct OutcomesArgs {
+  std::string settings;     // with an "outcomes" section
+  std::string pairs;        // pairs.csv of probity run
+  std::string clusters;     // optional clusters.csv: an extra table
+  std::string out_dir;
+  std::optional<double> threshold;  // default: the settings' threshold
+  std::string truth;        // optional outcomes_truth.json (planted truth): bias
+  std::string link_truth;   // optional truth.csv: precision/recall, true-link table
+  std::string model;        // default: model.json next to pairs.csv when present
+  std::string db;           // default: the store next to pairs.csv when present
+  std::string sentences;    // override the settings' file paths
+  std::string inspections;
+  std::string disposals;
+  bool naive = false;       // also tabulate naive exact surname + dob matching (needs the store)
+  bool quiet = false;
+};
+int RunOutcomesCommand(const OutcomesArgs& args);
+
 struct DemoArgs {
   std::string dir = "probity-demo";
   uint64_t people = 20000;

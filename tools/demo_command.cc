@@ -60,10 +60,25 @@ int RunDemoCommand(const DemoArgs& args) {
               at.precision, at.recall, at.f1, static_cast<unsigned long long>(at.true_positives),
               static_cast<unsigned long long>(at.false_positives),
               static_cast<unsigned long long>(at.false_negatives));
+
   std::printf("\nnext: probity eval --pairs %s/pairs.csv --truth %s/truth.csv\n", out_dir.c_str(),
               data_dir.c_str());
   std::printf("      probity explain --db %s/store --left probation:ID --right police:ID\n",
               out_dir.c_str());
+
+  // What the linkage is for: outcomes by supervision quality, against the planted truth.
+  std::printf("\nwhat happened after supervision, by its quality (against the planted truth):\n");
+  std::fflush(stdout);
+  OutcomesArgs outcomes;
+  outcomes.settings = data_dir + "/settings.json";
+  outcomes.pairs = out_dir + "/pairs.csv";
+  outcomes.clusters = out_dir + "/clusters.csv";
+  outcomes.out_dir = out_dir;
+  outcomes.truth = data_dir + "/outcomes_truth.json";
+  outcomes.link_truth = data_dir + "/truth.csv";
+  outcomes.db = out_dir + "/store";
+  outcomes.naive = true;
+  if (const int rc = RunOutcomesCommand(outcomes); rc != 0) return rc;
   return 0;
 }
 

@@ -131,6 +131,31 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"link_only", "dedupe_only", "link_and_dedupe"}));
   eval_cmd->callback([&] { exit_code = probity::RunEvalCommand(eval); });
 
+  probity::OutcomesArgs outcomes;
+  CLI::App* outcomes_cmd = app.add_subcommand(
+      "outcomes", "Completion and proven reoffending by supervision quality over a linkage, "
+                  "with its uncertainty; writes outcomes.json, outcomes.csv, report.html");
+  outcomes_cmd->add_option("--settings", outcomes.settings, "Settings JSON with an \"outcomes\" section")
+      ->required();
+  outcomes_cmd->add_option("--pairs", outcomes.pairs, "pairs.csv written by probity run")->required();
+  outcomes_cmd->add_option("--out-dir", outcomes.out_dir, "Folder for the outputs")->required();
+  outcomes_cmd->add_option("--clusters", outcomes.clusters, "clusters.csv: also tabulate by cluster");
+  outcomes_cmd->add_option("--threshold", outcomes.threshold,
+                           "Match probability for links (default: settings)")
+      ->check(CLI::Range(0.0, 1.0));
+  outcomes_cmd->add_option("--truth", outcomes.truth, "outcomes_truth.json: bias against the planted truth");
+  outcomes_cmd->add_option("--link-truth", outcomes.link_truth,
+                           "truth.csv (source,record_id,person_id): precision/recall, true-link table");
+  outcomes_cmd->add_option("--model", outcomes.model, "model.json (default: next to pairs.csv)");
+  outcomes_cmd->add_option("--db", outcomes.db,
+                           "Linkage store for waterfall charts and --naive (default: next to pairs.csv)");
+  outcomes_cmd->add_option("--sentences", outcomes.sentences, "Sentences CSV (overrides the settings)");
+  outcomes_cmd->add_option("--inspections", outcomes.inspections, "Inspections CSV (overrides the settings)");
+  outcomes_cmd->add_option("--disposals", outcomes.disposals, "Disposals CSV (overrides the settings)");
+  outcomes_cmd->add_flag("--naive", outcomes.naive,
+                         "Also tabulate naive exact matching on surname + date of birth");
+  outcomes_cmd->callback([&] { exit_code = probity::RunOutcomesCommand(outcomes); });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

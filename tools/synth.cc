@@ -1776,7 +1776,23 @@ constexpr std::string_view kSettingsJson = R"({
       }
     }
   },
-  "threshold": 0.5
+  "threshold": 0.5,
+  "outcomes": {
+    "probation_source": "probation",
+    "police_source": "police",
+    "sentences": {"file": "probation.csv", "id": "crn",
+                  "start": {"column": "sentence_start", "format": "YYYY-MM-DD"},
+                  "termination": "termination_reason", "completed": ["completed"]},
+    "inspections": {"file": "inspections.csv", "id": "crn", "engaging": "engaging",
+                    "desistance": "desistance", "safety": "safety",
+                    "sufficient": ["sufficient"], "insufficient": ["insufficient"]},
+    "disposals": {"file": "disposals.csv", "id": "pnc_id",
+                  "offence_date": {"column": "offence_date", "format": "YYYY-MM-DD"},
+                  "disposal_date": {"column": "disposal_date", "format": "YYYY-MM-DD"},
+                  "type": "disposal_type", "proven": ["conviction", "caution"]},
+    "follow_up_months": 12,
+    "waiting_months": 6
+  }
 }
 )";
 
