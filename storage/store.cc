@@ -610,6 +610,8 @@ struct Store::Impl {
   // (`old_value`, nullptr when there is none) to `next` (nullptr when the
   // record is deleted). Entries and term counts both versions have are left
   // alone, so re-storing an unchanged record writes only the record itself.
+  absl::Status WriteClusterChanges(const std::vector<ClusterAssignment>& assignments,
+                                   rdb::WriteBatch* batch);
   absl::Status WriteIndexChanges(const rdb::Slice* old_value, const StoredRecord* next,
                                  uint16_t source, std::string_view id,
                                  rdb::WriteBatch* batch) const {
@@ -1353,6 +1355,82 @@ absl::StatusOr<std::optional<std::string>> Store::GetMeta(std::string_view key) 
   return impl_->GetString(kCfMeta, key);
 }
 
+namespace {
+
+std::string ClusterMemberKey(uint64_t cluster, uint16_t source, std::string_view id) {
+  std::string key("\xff\xff", 2);
+  PutBE64(&key, cluster);
+  AppendRecordKey(&key, source, id);
+  return key;
+}
+
+}  // namespace
+
+// Moves records to clusters in `batch`: the record's cluster entry and the
+// member entries of its old and new cluster.
+absl::Status Store::Impl::WriteClusterChanges(const std::vector<ClusterAssignment>& assignments,
+                                             rdb::WriteBatch* batch) {
+  std::string value;
+  for (const ClusterAssignment& a : assignments) {
+    const std::string key = RecordKey(a.source, a.id);
+    std::string old;
+    rdb::Status s = db->Get(rdb::ReadOptions(), cf(kCfClusters), key, &old);
+    if (s.ok() && old.size() == 8) {
+      s = batch->Delete(cf(kCfClusters), ClusterMemberKey(GetBE64(old.data()), a.source, a.id));
+    } else if (!s.ok() && !s.IsNotFound()) {
+      return Error(s);
+    }
+    value.clear();
+    PutBE64(&value, a.cluster_id);
+    s = batch->Put(cf(kCfClusters), key, value);
+    if (s.ok()) s = batch->Put(cf(kCfClusters), ClusterMemberKey(a.cluster_id, a.source, a.id), rdb::Slice());
+    if (!s.ok()) return Error(s);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Store::PutWithClusters(const StoredRecord& record,
+                                    const std::vector<ClusterAssignment>& assignments) {
+  const std::string key = RecordKey(record.source, record.id);
+  std::lock_guard<std::mutex> lock(impl_->StripeFor(key));
+  rdb::PinnableSlice old;
+  rdb::Status s = impl_->db->Get(rdb::ReadOptions(), impl_->cf(kCfRecords), key, &old);
+  if (!s.ok() && !s.IsNotFound()) return impl_->Error(s);
+  rdb::WriteBatch batch;
+  absl::Status st =
+      impl_->WriteIndexChanges(s.ok() ? &old : nullptr, &record, record.source, record.id, &batch);
+  if (!st.ok()) return st;
+  old.Reset();
+  std::string header;
+  EncodeRecordHeader(record.block_keys, record.tf_terms, &header);
+  const rdb::Slice key_slice(key);
+  const rdb::Slice value_parts[2] = {rdb::Slice(header), ToSlice(record.payload)};
+  s = batch.Put(impl_->cf(kCfRecords), rdb::SliceParts(&key_slice, 1),
+                rdb::SliceParts(value_parts, 2));
+  if (!s.ok()) return impl_->Error(s);
+  if (absl::Status c = impl_->WriteClusterChanges(assignments, &batch); !c.ok()) return c;
+  return impl_->Error(impl_->db->Write(rdb::WriteOptions(), &batch));
+}
+
+absl::Status Store::ForEachClusterMember(
+    uint64_t cluster_id, const std::function<bool(uint16_t, std::string_view)>& fn) const {
+  std::string lower("\xff\xff", 2);
+  PutBE64(&lower, cluster_id);
+  const std::string upper = PrefixSuccessor(lower);
+  rdb::Slice upper_slice(upper);
+  rdb::ReadOptions ro;
+  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf(kCfClusters)));
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    const std::string_view key = ToView(it->key());
+    if (key.size() < lower.size() + 2 || key.compare(0, lower.size(), lower) != 0) break;
+    const uint16_t source = static_cast<uint16_t>(
+        (static_cast<uint8_t>(key[lower.size()]) << 8) | static_cast<uint8_t>(key[lower.size() + 1]));
+    if (!fn(source, key.substr(lower.size() + 2))) break;
+  }
+  return impl_->Error(it->status());
+}
+
 absl::Status Store::Put(const StoredRecord& record) {
   const std::string key = RecordKey(record.source, record.id);
   std::lock_guard<std::mutex> lock(impl_->StripeFor(key));
@@ -1386,6 +1464,11 @@ absl::Status Store::Delete(uint16_t source, std::string_view id) {
   if (!st.ok()) return st;
   s = batch.Delete(impl_->cf(kCfRecords), key);
   // A deleted record belongs to no cluster.
+  std::string cluster;
+  rdb::Status cs = impl_->db->Get(rdb::ReadOptions(), impl_->cf(kCfClusters), key, &cluster);
+  if (s.ok() && cs.ok() && cluster.size() == 8) {
+    s = batch.Delete(impl_->cf(kCfClusters), ClusterMemberKey(GetBE64(cluster.data()), source, id));
+  }
   if (s.ok()) s = batch.Delete(impl_->cf(kCfClusters), key);
   if (!s.ok()) return impl_->Error(s);
   return impl_->Error(impl_->db->Write(rdb::WriteOptions(), &batch));
@@ -1519,18 +1602,20 @@ absl::StatusOr<std::optional<std::string>> Store::GetModel(std::string_view name
 
 absl::Status Store::PutClusters(
     const std::vector<std::pair<std::pair<uint16_t, std::string>, uint64_t>>& assignments) {
-  rdb::WriteBatch batch;
-  std::string key;
-  std::string value;
-  for (const auto& [record, cluster] : assignments) {
-    key.clear();
-    AppendRecordKey(&key, record.first, record.second);
-    value.clear();
-    PutBE64(&value, cluster);
-    rdb::Status s = batch.Put(impl_->cf(kCfClusters), key, value);
+  constexpr size_t kBatch = 10000;
+  std::vector<ClusterAssignment> chunk;
+  for (size_t i = 0; i < assignments.size(); i += kBatch) {
+    chunk.clear();
+    for (size_t j = i; j < std::min(assignments.size(), i + kBatch); ++j) {
+      chunk.push_back(ClusterAssignment{assignments[j].first.first, assignments[j].first.second,
+                                        assignments[j].second});
+    }
+    rdb::WriteBatch batch;
+    if (absl::Status s = impl_->WriteClusterChanges(chunk, &batch); !s.ok()) return s;
+    rdb::Status s = impl_->db->Write(rdb::WriteOptions(), &batch);
     if (!s.ok()) return impl_->Error(s);
   }
-  return impl_->Error(impl_->db->Write(rdb::WriteOptions(), &batch));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<uint64_t>> Store::GetCluster(uint16_t source,

@@ -12,7 +12,9 @@
 //             prefix scan over its first 9 bytes (prefix bloom filter)
 //   tf        field(1) + value -> int64 count (little endian), merged by addition
 //   model     name -> blob (trained models)
-//   clusters  source(2, BE) + id -> cluster id (8, BE)
+//   clusters  source(2, BE) + id -> cluster id (8, BE), and the members of a
+//             cluster: FF FF + cluster id (8, BE) + source(2, BE) + id -> empty
+//             (source code 0xFFFF is never assigned)
 //
 // Guarantees:
 //   - Put/Delete write the record, its index entries and term counts in one
@@ -61,6 +63,13 @@ struct StoredRecord {
   std::string payload;
   std::vector<BlockKey> block_keys;
   std::vector<TfTerm> tf_terms;
+};
+
+// A record's cluster (the person it belongs to).
+struct ClusterAssignment {
+  uint16_t source = 0;
+  std::string id;
+  uint64_t cluster_id = 0;
 };
 
 struct StoreOptions {
@@ -142,6 +151,13 @@ class Store {
 
   absl::Status PutClusters(const std::vector<std::pair<std::pair<uint16_t, std::string>, uint64_t>>& assignments);
   absl::StatusOr<std::optional<uint64_t>> GetCluster(uint16_t source, std::string_view id) const;
+  // Inserts or replaces a record and sets cluster assignments (the record's
+  // own and any it merges), all in one batch.
+  absl::Status PutWithClusters(const StoredRecord& record,
+                               const std::vector<ClusterAssignment>& assignments);
+  // Calls fn(source, id) for every record assigned to `cluster_id`.
+  absl::Status ForEachClusterMember(uint64_t cluster_id,
+                                    const std::function<bool(uint16_t, std::string_view)>& fn) const;
 
   // Bytes used on disk by the store's files.
   uint64_t SizeOnDisk() const;
