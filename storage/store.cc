@@ -1431,26 +1431,7 @@ absl::Status Store::ForEachClusterMember(
   return impl_->Error(it->status());
 }
 
-absl::Status Store::Put(const StoredRecord& record) {
-  const std::string key = RecordKey(record.source, record.id);
-  std::lock_guard<std::mutex> lock(impl_->StripeFor(key));
-  rdb::PinnableSlice old;
-  rdb::Status s = impl_->db->Get(rdb::ReadOptions(), impl_->cf(kCfRecords), key, &old);
-  if (!s.ok() && !s.IsNotFound()) return impl_->Error(s);
-  rdb::WriteBatch batch;
-  absl::Status st =
-      impl_->WriteIndexChanges(s.ok() ? &old : nullptr, &record, record.source, record.id, &batch);
-  if (!st.ok()) return st;
-  old.Reset();
-  std::string header;
-  EncodeRecordHeader(record.block_keys, record.tf_terms, &header);
-  const rdb::Slice key_slice(key);
-  const rdb::Slice value_parts[2] = {rdb::Slice(header), ToSlice(record.payload)};
-  s = batch.Put(impl_->cf(kCfRecords), rdb::SliceParts(&key_slice, 1),
-                rdb::SliceParts(value_parts, 2));
-  if (!s.ok()) return impl_->Error(s);
-  return impl_->Error(impl_->db->Write(rdb::WriteOptions(), &batch));
-}
+absl::Status Store::Put(const StoredRecord& record) { return PutWithClusters(record, {}); }
 
 absl::Status Store::Delete(uint16_t source, std::string_view id) {
   const std::string key = RecordKey(source, id);
