@@ -68,12 +68,12 @@ double MaxPlausibleMatches(const LinkData& data, LinkType link_type) {
     if (n > 0) nonempty.push_back(n);
   }
   if (link_type == LinkType::kLinkOnly && nonempty.size() >= 2) {
-    // One record per person in each source gives at most one match per record
-    // of the smaller source, per pair of sources; aliases and duplicates within
-    // a source are allowed for with a factor of two.
+    // With one record per person in each source (aliases are values of one
+    // record), each record of the smaller source has at most one match in
+    // each other source.
     std::sort(nonempty.begin(), nonempty.end());
     double bound = 0;
-    for (size_t s = 0; s + 1 < nonempty.size(); ++s) bound += 2 * nonempty[s];
+    for (size_t s = 0; s + 1 < nonempty.size(); ++s) bound += nonempty[s];
     return bound;
   }
   return TotalPairs(data, link_type);

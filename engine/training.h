@@ -86,8 +86,8 @@ EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& pattern_counts,
                double tolerance, double max_share = 1.0, bool fix_u = false,
                const EmResult* start = nullptr);
 
-// The most matches the data can plausibly hold: for link_only, twice the
-// smaller source (allowing duplicates within a source); otherwise all pairs.
+// The most matches the data can plausibly hold: for link_only, the smaller
+// source's records (one record per person per source); otherwise all pairs.
 double MaxPlausibleMatches(const LinkData& data, LinkType link_type);
 
 }  // namespace probity
