@@ -3,6 +3,7 @@
 #ifndef PROBITY_TOOLS_COMMANDS_H_
 #define PROBITY_TOOLS_COMMANDS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -69,6 +70,14 @@ struct ExplainArgs {
   std::string right;  // SOURCE:ID
 };
 int RunExplainCommand(const ExplainArgs& args);
+
+struct MatchArgs {
+  std::string db;
+  std::string record;  // JSON: canonical field names, ISO dates; "source" defaults to the first
+  size_t k = 10;       // candidates listed
+  bool json = false;   // one JSON object instead of text
+};
+int RunMatchCommand(const MatchArgs& args);
 
 struct EvalArgs {
   std::string pairs;

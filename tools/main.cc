@@ -91,6 +91,20 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--right", explain.right, "SOURCE:ID")->required();
   explain_cmd->callback([&] { exit_code = probity::RunExplainCommand(explain); });
 
+  probity::MatchArgs match;
+  CLI::App* match_cmd = app.add_subcommand(
+      "match", "Rank the stored records against one record given as JSON, with explanations");
+  match_cmd->add_option("--db", match.db, "Store directory (with a trained model)")->required();
+  match_cmd->add_option("--record", match.record,
+                        "JSON record, e.g. {\"surname\": \"Penbridge\", \"dob\": \"1990-08-07\"}; "
+                        "\"source\" defaults to the settings' first source")
+      ->required();
+  match_cmd->add_option("--k", match.k, "Candidates to list")
+      ->capture_default_str()
+      ->check(CLI::Range(static_cast<size_t>(1), static_cast<size_t>(100000)));
+  match_cmd->add_flag("--json", match.json, "Print one JSON object instead of text");
+  match_cmd->callback([&] { exit_code = probity::RunMatchCommand(match); });
+
   probity::SynthArgs synth;
   CLI::App* synth_cmd = app.add_subcommand(
       "synth", "Generate realistic probation and police extracts with ground truth");
