@@ -89,17 +89,15 @@ BlockingStats ForEachCandidatePair(const LinkData& data, const BlockKeyIndex& ke
     });
     groups.clear();
     double rule_pairs = 0;
+    OversizedBlock oversized{rules[r].name, 0, 0};
     for (size_t i = 0; i < members.size();) {
       size_t j = i + 1;
       while (j < members.size() && members[j].hash == members[i].hash) ++j;
       if (j - i >= 2) {
         if (j - i > options.max_block_records) {
-          if (stats.oversized.empty() || stats.oversized.back().rule != rules[r].name) {
-            stats.oversized.push_back(OversizedBlock{rules[r].name, 0, 0});
-          }
-          ++stats.oversized.back().blocks;
+          ++oversized.blocks;
+          oversized.largest = std::max<uint64_t>(oversized.largest, j - i);
           dropped.oversized[rule_id].insert(members[i].hash);
-          stats.oversized.back().largest = std::max<uint64_t>(stats.oversized.back().largest, j - i);
         } else {
           groups.emplace_back(static_cast<uint32_t>(i), static_cast<uint32_t>(j));
           rule_pairs += static_cast<double>(j - i) * static_cast<double>(j - i - 1) / 2;
@@ -114,6 +112,7 @@ BlockingStats ForEachCandidatePair(const LinkData& data, const BlockKeyIndex& ke
       dropped.rule[rule_id] = 1;
       continue;
     }
+    if (oversized.blocks > 0) stats.oversized.push_back(oversized);
     // Largest groups first so the workers finish together.
     std::sort(groups.begin(), groups.end(), [](const auto& x, const auto& y) {
       return x.second - x.first > y.second - y.first;
