@@ -41,6 +41,7 @@ struct RunArgs {
   std::optional<double> threshold;  // overrides the settings
   bool one_to_one = false;          // overrides the settings when set
   uint64_t seed = 42;
+  uint64_t u_pairs = 2'000'000;  // random pairs that estimate u
   int threads = 0;
   double floor = 0.01;
   bool quiet = false;
@@ -55,6 +56,7 @@ struct StoreJobArgs {
   std::optional<double> threshold;
   bool one_to_one = false;
   uint64_t seed = 42;
+  uint64_t u_pairs = 2'000'000;
   int threads = 0;
   double floor = 0.01;
   std::string model;  // train: also write the model here; link: use this model file

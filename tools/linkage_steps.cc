@@ -60,9 +60,11 @@ absl::Status WriteTextFile(const std::string& path, const std::string& text) {
 }
 
 absl::StatusOr<FsModel> TrainAndSave(storage::Store& store, const LinkJob& job, uint64_t seed,
-                                     int threads, bool verbose, TrainingReport* report) {
+                                     uint64_t u_pairs, int threads, bool verbose,
+                                     TrainingReport* report) {
   TrainingOptions options;
   options.seed = seed;
+  options.u_sample_pairs = u_pairs;
   options.fixed_lambda = job.settings.lambda;
   options.candidates.link_type = job.settings.link_type;
   options.candidates.threads = threads;
@@ -135,7 +137,8 @@ absl::StatusOr<RunOutcome> RunLinkage(const RunArgs& args) {
   // Train.
   stage = Clock::now();
   absl::StatusOr<FsModel> model =
-      TrainAndSave(**store, *job, args.seed, args.threads, args.verbose, &outcome.training);
+      TrainAndSave(**store, *job, args.seed, args.u_pairs, args.threads, args.verbose,
+                   &outcome.training);
   if (!model.ok()) return model.status();
   outcome.model = *model;
   if (absl::Status s = WriteTextFile(args.out_dir + "/model.json", model->ToJson() + "\n"); !s.ok()) {

@@ -37,7 +37,8 @@ absl::Status MakePrivateDir(const std::string& dir);
 
 // Trains a model for a loaded job, saves it in the store.
 absl::StatusOr<FsModel> TrainAndSave(storage::Store& store, const LinkJob& job, uint64_t seed,
-                                     int threads, bool verbose, TrainingReport* report);
+                                     uint64_t u_pairs, int threads, bool verbose,
+                                     TrainingReport* report);
 
 // Loads the model saved in the store for this job's comparisons.
 absl::StatusOr<FsModel> LoadSavedModel(const storage::Store& store, const LinkJob& job);

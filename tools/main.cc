@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--one-to-one", run.one_to_one, "link_only: at most one link per record");
   run_cmd->add_option("--seed", run.seed, "Seed for the random pairs that estimate u")
       ->capture_default_str();
+  run_cmd->add_option("--u-pairs", run.u_pairs, "Random pairs sampled to estimate u")
+      ->capture_default_str();
   run_cmd->add_option("--threads", run.threads, "Threads (default: one per core)");
   run_cmd->add_option("--floor", run.floor, "Lowest match probability written to pairs.csv")
       ->capture_default_str()
@@ -62,6 +64,8 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--labels", job.labels,
                         "Learn m from known matches (CSV: source,record_id,person_id) instead of EM");
   train_cmd->add_option("--seed", job.seed, "Seed for the random pairs")->capture_default_str();
+  train_cmd->add_option("--u-pairs", job.u_pairs, "Random pairs sampled to estimate u")
+      ->capture_default_str();
   train_cmd->add_option("--threads", job.threads, "Threads (default: one per core)");
   train_cmd->callback([&] { exit_code = probity::RunTrainCommand(job); });
 

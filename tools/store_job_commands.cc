@@ -67,6 +67,7 @@ int RunTrainCommand(const StoreJobArgs& args) {
     if (!person_of.ok()) return ReportFailure(person_of.status());
     TrainingOptions options;
     options.seed = args.seed;
+    options.u_sample_pairs = args.u_pairs;
     options.fixed_lambda = opened->job.settings.lambda;
     options.candidates.link_type = opened->job.settings.link_type;
     options.candidates.threads = args.threads;
@@ -77,8 +78,8 @@ int RunTrainCommand(const StoreJobArgs& args) {
       }
     }
   } else {
-    model = TrainAndSave(*opened->opened.store, opened->job, args.seed, args.threads,
-                         /*verbose=*/true, &report);
+    model = TrainAndSave(*opened->opened.store, opened->job, args.seed, args.u_pairs,
+                         args.threads, /*verbose=*/true, &report);
   }
   if (!model.ok()) return ReportFailure(model.status());
   if (!args.model.empty()) {
