@@ -45,7 +45,8 @@ namespace probity {
 // A record as a service passes it: canonical field names (forename,
 // middle_names, surname, full_name, dob, sex, postcode, address, pnc, cro,
 // nino) or custom field names of the source, each with one or more values
-// (aliases). Dates are ISO (YYYY-MM-DD).
+// (aliases). Dates are ISO (YYYY-MM-DD). A field the settings map to the id
+// column (e.g. "pnc" read from pnc_id) defaults to `id`, as in batch ingestion.
 struct InputRecord {
   std::string source;  // a source of the store's settings
   std::string id;      // empty for Match of an unstored record

@@ -43,6 +43,9 @@ struct SourceInfo {
   uint16_t code = 0;   // store code
   SourceSettings as_input;  // the mapping rewritten to read InputRecord fields
   std::vector<std::string> header;
+  // Header positions of fields mapped to the id column (police "pnc" read from
+  // pnc_id): batch ingestion fills them from the id, so they default to it.
+  std::vector<size_t> id_fields;
   std::optional<RecordBuilder> builder;
 };
 
@@ -147,6 +150,7 @@ absl::Status RealtimeEngine::Init(const std::string& dir, const EngineOptions& o
     info.as_input.id_column = "\x1fid";
     info.header.push_back(info.as_input.id_column);
     for (FieldMapping& m : info.as_input.fields) {
+      if (m.column == source.id_column) info.id_fields.push_back(info.header.size());
       m.column = m.name;
       m.separator.assign(1, '\x1f');  // values of InputRecord fields are joined with it
       if (m.kind == FieldKind::kDob || m.custom_type == CustomType::kDate) {
@@ -200,6 +204,9 @@ absl::StatusOr<Record> RealtimeEngine::Normalise(const SourceInfo& source,
       if (!joined.empty()) joined += kValueSeparator;
       joined += v;
     }
+  }
+  for (size_t i : source.id_fields) {
+    if (values[i].empty()) values[i] = input.id;
   }
   std::vector<std::string_view> fields(values.begin(), values.end());
   Record record;
