@@ -117,6 +117,17 @@ absl::Status RealtimeEngine::Init(const std::string& dir, const EngineOptions& o
   absl::StatusOr<std::vector<BlockingRule>> rules = BlockingRulesFromSettings(settings_);
   if (!rules.ok()) return rules.status();
   rules_ = *std::move(rules);
+  // Rules the batch job skipped over its pair budget are skipped here too.
+  absl::StatusOr<std::optional<std::string>> skipped = store_->GetMeta("rules_skipped");
+  if (!skipped.ok()) return skipped.status();
+  if (skipped->has_value()) {
+    const nlohmann::json names = nlohmann::json::parse(**skipped, nullptr, false);
+    if (names.is_array()) {
+      std::erase_if(rules_, [&](const BlockingRule& rule) {
+        return std::find(names.begin(), names.end(), rule.name) != names.end();
+      });
+    }
+  }
   absl::StatusOr<std::vector<ComparisonSpec>> specs = ComparisonsFromSettings(settings_);
   if (!specs.ok()) return specs.status();
   specs_ = *std::move(specs);
@@ -133,6 +144,14 @@ absl::Status RealtimeEngine::Init(const std::string& dir, const EngineOptions& o
   }
   absl::StatusOr<FsModel> model = FsModel::FromJson(model_text, specs_);
   if (!model.ok()) return model.status();
+  if (!options.model_json.empty()) {
+    // A store that had no model keeps the one it was opened with.
+    absl::StatusOr<std::optional<std::string>> stored = store_->GetModel("default");
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) {
+      if (absl::Status s = store_->PutModel("default", model_text); !s.ok()) return s;
+    }
+  }
   model_ = *std::move(model);
   threshold_ = options.threshold.value_or(settings_.threshold);
   max_candidates_ = options.max_candidates;

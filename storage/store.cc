@@ -1236,7 +1236,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   impl->dir = dir;
   impl->read_only = options.read_only;
   impl->db_options = db_options;
-  auto cache = rdb::NewLRUCache(size_t{64} << 20);
+  auto cache = rdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rdb::ColumnFamilyDescriptor> descriptors;
   for (int i = 0; i < kNumCfs; ++i) {
     impl->cf_options.push_back(MakeCfOptions(i, cache));

@@ -75,6 +75,8 @@ struct ClusterAssignment {
 struct StoreOptions {
   bool create_if_missing = true;
   bool read_only = false;  // read-only opens do not take the process lock
+  // Block cache shared by the column families (filled only as blocks are read).
+  size_t block_cache_bytes = size_t{512} << 20;
 };
 
 class Store {

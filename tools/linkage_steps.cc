@@ -73,6 +73,10 @@ absl::StatusOr<FsModel> TrainAndSave(storage::Store& store, const LinkJob& job, 
       TrainModel(job.data, job.keys, job.rules, job.specs, options, report);
   if (!model.ok()) return model.status();
   if (absl::Status s = store.PutModel("default", model->ToJson()); !s.ok()) return s;
+  // Real-time look-ups use the rules the batch kept: the skipped ones would
+  // bring in far more candidates than the model was trained on.
+  const nlohmann::json skipped = report->blocking.skipped_rules;
+  if (absl::Status s = store.PutMeta("rules_skipped", skipped.dump()); !s.ok()) return s;
   return model;
 }
 
@@ -167,6 +171,16 @@ absl::StatusOr<RunOutcome> RunLinkage(const RunArgs& args) {
   if (absl::Status s = WriteClustersCsv(args.out_dir + "/clusters.csv", *job, clusters); !s.ok()) {
     return s;
   }
+  // Cluster ids persist in the store, so real-time assignment carries on from them.
+  std::vector<std::pair<std::pair<uint16_t, std::string>, uint64_t>> assignments;
+  assignments.reserve(clusters.size());
+  for (uint32_t r = 0; r < job->data.size(); ++r) {
+    absl::StatusOr<uint16_t> code =
+        (*store)->SourceCode(job->source_names[job->data.source(r)], /*create=*/false);
+    if (!code.ok()) return code.status();
+    assignments.push_back({{*code, std::string(job->data.id(r))}, clusters[r]});
+  }
+  if (absl::Status s = (*store)->PutClusters(assignments); !s.ok()) return s;
   std::vector<uint64_t> sorted = clusters;
   std::sort(sorted.begin(), sorted.end());
   outcome.clusters = static_cast<uint64_t>(std::unique(sorted.begin(), sorted.end()) - sorted.begin());
