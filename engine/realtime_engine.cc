@@ -75,7 +75,11 @@ class RealtimeEngine final : public Engine {
   absl::Status Score(const SourceInfo& source, const Record& query, bool as_stored,
                      const std::optional<storage::StoredRecord>& previous, LinkData* data,
                      std::vector<Scored>* scored) const;
-  Candidate MakeCandidate(const LinkData& data, const Scored& s) const;
+  Candidate MakeCandidate(const LinkData& data, const Scored& s,
+                          std::optional<uint64_t> cluster) const;
+  // The clusters of the first `count` scored records, in one read.
+  absl::StatusOr<std::vector<std::optional<uint64_t>>> ClustersOf(const std::vector<Scored>& scored,
+                                                                  size_t count) const;
   void ApplyTerms(const std::vector<storage::TfTerm>& terms, int64_t delta);
 
   std::unique_ptr<storage::Store> store_;
@@ -256,32 +260,30 @@ absl::Status RealtimeEngine::Score(const SourceInfo& source, const Record& query
   for (const BlockingRule& rule : rules_) AppendBlockKeys(rule, query, &keys);
   absl::flat_hash_set<std::pair<uint16_t, std::string>> seen;
   std::vector<std::pair<uint16_t, std::string>> candidates;
-  for (const storage::BlockKey& key : keys) {
-    if (candidates.size() >= max_candidates_) break;
-    absl::Status s = store_->ForEachInBlock(key, [&](uint16_t code, std::string_view id) {
-      if (code == source.code && id == query.id) return true;  // not its own candidate
-      const auto index = index_of_code_.find(code);
-      if (index == index_of_code_.end()) return true;
-      const bool same = index->second == source.index;
-      if (settings_.link_type == LinkType::kLinkOnly && same) return true;
-      if (settings_.link_type == LinkType::kDedupeOnly && !same) return true;
-      if (seen.emplace(code, std::string(id)).second) candidates.emplace_back(code, std::string(id));
-      return candidates.size() < max_candidates_;
-    });
-    if (!s.ok()) return s;
-  }
+  absl::Status blocks = store_->ForEachInBlocks(keys, [&](uint16_t code, std::string_view id) {
+    if (code == source.code && id == query.id) return true;  // not its own candidate
+    const auto index = index_of_code_.find(code);
+    if (index == index_of_code_.end()) return true;
+    const bool same = index->second == source.index;
+    if (settings_.link_type == LinkType::kLinkOnly && same) return true;
+    if (settings_.link_type == LinkType::kDedupeOnly && !same) return true;
+    if (seen.emplace(code, std::string(id)).second) candidates.emplace_back(code, std::string(id));
+    return candidates.size() < max_candidates_;
+  });
+  if (!blocks.ok()) return blocks;
 
   data->Add(source.index, query);
   scored->clear();
+  std::vector<std::optional<storage::StoredRecord>> stored;
+  if (absl::Status s = store_->MultiGet(candidates, &stored); !s.ok()) return s;
   Record record;
-  for (const auto& [code, id] : candidates) {
-    absl::StatusOr<std::optional<storage::StoredRecord>> stored = store_->Get(code, id);
-    if (!stored.ok()) return stored.status();
-    if (!stored->has_value()) continue;  // removed since the index was read
-    record.id = id;
-    if (absl::Status s = DecodeRecord((*stored)->payload, &record); !s.ok()) return s;
-    scored->push_back(Scored{index_of_code_.at(code), id, 0, data->size()});
-    data->Add(index_of_code_.at(code), record);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (!stored[i].has_value()) continue;  // removed since the index was read
+    record.id = candidates[i].second;
+    if (absl::Status s = DecodeRecord(stored[i]->payload, &record); !s.ok()) return s;
+    const uint16_t index = index_of_code_.at(candidates[i].first);
+    scored->push_back(Scored{index, candidates[i].second, 0, data->size()});
+    data->Add(index, record);
   }
 
   // Term counts as batch scoring would see them.
@@ -321,16 +323,27 @@ absl::Status RealtimeEngine::Score(const SourceInfo& source, const Record& query
   return absl::OkStatus();
 }
 
-Candidate RealtimeEngine::MakeCandidate(const LinkData& data, const Scored& s) const {
+Candidate RealtimeEngine::MakeCandidate(const LinkData& data, const Scored& s,
+                                        std::optional<uint64_t> cluster) const {
   Candidate c;
   c.source = sources_[s.source_index].name;
   c.id = s.id;
   c.match_weight = s.weight;
   c.match_probability = WeightToProbability(s.weight);
   c.explanation = ExplainPair(specs_, data, model_, 0, s.data_index);
-  absl::StatusOr<std::optional<uint64_t>> cluster = store_->GetCluster(sources_[s.source_index].code, s.id);
-  if (cluster.ok()) c.cluster_id = *cluster;
+  c.cluster_id = cluster;
   return c;
+}
+
+absl::StatusOr<std::vector<std::optional<uint64_t>>> RealtimeEngine::ClustersOf(
+    const std::vector<Scored>& scored, size_t count) const {
+  std::vector<std::pair<uint16_t, std::string>> keys;
+  for (size_t i = 0; i < scored.size() && i < count; ++i) {
+    keys.emplace_back(sources_[scored[i].source_index].code, scored[i].id);
+  }
+  std::vector<std::optional<uint64_t>> clusters;
+  if (absl::Status s = store_->GetClusters(keys, &clusters); !s.ok()) return s;
+  return clusters;
 }
 
 absl::StatusOr<std::vector<Candidate>> RealtimeEngine::Match(const InputRecord& input,
@@ -344,8 +357,12 @@ absl::StatusOr<std::vector<Candidate>> RealtimeEngine::Match(const InputRecord& 
   if (absl::Status s = Score(**source, *query, false, std::nullopt, &data, &scored); !s.ok()) {
     return s;
   }
+  absl::StatusOr<std::vector<std::optional<uint64_t>>> clusters = ClustersOf(scored, k);
+  if (!clusters.ok()) return clusters.status();
   std::vector<Candidate> out;
-  for (size_t i = 0; i < scored.size() && i < k; ++i) out.push_back(MakeCandidate(data, scored[i]));
+  for (size_t i = 0; i < clusters->size(); ++i) {
+    out.push_back(MakeCandidate(data, scored[i], (*clusters)[i]));
+  }
   return out;
 }
 
@@ -400,16 +417,18 @@ absl::StatusOr<Assignment> RealtimeEngine::MatchAndAssign(const InputRecord& inp
   absl::StatusOr<std::optional<uint64_t>> own = store_->GetCluster(source.code, input.id);
   if (!own.ok()) return own.status();
   if (own->has_value()) joined.push_back(**own);
-  for (const Scored& s : scored) {
-    if (s.weight < threshold_weight) break;
-    assignment.links.push_back(MakeCandidate(data, s));
-    const uint16_t code = sources_[s.source_index].code;
-    absl::StatusOr<std::optional<uint64_t>> cluster = store_->GetCluster(code, s.id);
-    if (!cluster.ok()) return cluster.status();
-    if (!cluster->has_value()) {
-      loose.emplace_back(code, s.id);  // stored but never clustered: joins on its own
-    } else if (std::find(joined.begin(), joined.end(), **cluster) == joined.end()) {
-      joined.push_back(**cluster);
+  size_t linked = 0;
+  while (linked < scored.size() && scored[linked].weight >= threshold_weight) ++linked;
+  absl::StatusOr<std::vector<std::optional<uint64_t>>> clusters = ClustersOf(scored, linked);
+  if (!clusters.ok()) return clusters.status();
+  for (size_t i = 0; i < linked; ++i) {
+    const Scored& s = scored[i];
+    const std::optional<uint64_t> cluster = (*clusters)[i];
+    assignment.links.push_back(MakeCandidate(data, s, cluster));
+    if (!cluster.has_value()) {
+      loose.emplace_back(sources_[s.source_index].code, s.id);  // never clustered: joins alone
+    } else if (std::find(joined.begin(), joined.end(), *cluster) == joined.end()) {
+      joined.push_back(*cluster);
     }
   }
   std::vector<std::pair<uint16_t, std::string>> members = loose;

@@ -1537,6 +1537,92 @@ absl::Status Store::ForEachInBlock(
   return impl_->Error(it->status());
 }
 
+absl::Status Store::ForEachInBlocks(
+    const std::vector<BlockKey>& keys,
+    const std::function<bool(uint16_t, std::string_view)>& fn) const {
+  rdb::ReadOptions ro;
+  ro.prefix_same_as_start = true;  // each Seek stays within its block
+  std::unique_ptr<rdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf(kCfBlocks)));
+  std::string prefix;
+  for (const BlockKey& key : keys) {
+    prefix.clear();
+    AppendBlockPrefix(&prefix, key);
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      const std::string_view entry = ToView(it->key());
+      if (entry.size() < kBlockPrefixLen + 2 || entry.substr(0, kBlockPrefixLen) != prefix) break;
+      if (!fn(GetBE16(entry.data() + kBlockPrefixLen), entry.substr(kBlockPrefixLen + 2))) {
+        return impl_->Error(it->status());
+      }
+    }
+    if (!it->status().ok()) return impl_->Error(it->status());
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Runs RocksDB's batched MultiGet over record keys of one column family.
+template <typename Fn>
+absl::Status MultiGetKeys(rdb::DB* db, rdb::ColumnFamilyHandle* cf,
+                          const std::vector<std::pair<uint16_t, std::string>>& keys, Fn&& each) {
+  std::vector<std::string> encoded;
+  encoded.reserve(keys.size());
+  for (const auto& [source, id] : keys) encoded.push_back(RecordKey(source, id));
+  std::vector<rdb::Slice> slices(encoded.begin(), encoded.end());
+  std::vector<rdb::PinnableSlice> values(keys.size());
+  std::vector<rdb::Status> statuses(keys.size());
+  if (!keys.empty()) {
+    db->MultiGet(rdb::ReadOptions(), cf, keys.size(), slices.data(), values.data(),
+                 statuses.data());
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) {
+      if (absl::Status s = each(i, nullptr); !s.ok()) return s;
+    } else if (!statuses[i].ok()) {
+      return absl::InternalError(statuses[i].ToString());
+    } else {
+      const std::string_view value = ToView(values[i]);
+      if (absl::Status s = each(i, &value); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Store::MultiGet(const std::vector<std::pair<uint16_t, std::string>>& keys,
+                             std::vector<std::optional<StoredRecord>>* out) const {
+  out->assign(keys.size(), std::nullopt);
+  return MultiGetKeys(impl_->db, impl_->cf(kCfRecords), keys,
+                      [&](size_t i, const std::string_view* value) -> absl::Status {
+                        if (value == nullptr) return absl::OkStatus();
+                        StoredRecord& record = (*out)[i].emplace();
+                        record.source = keys[i].first;
+                        record.id = keys[i].second;
+                        std::string_view payload;
+                        if (!DecodeRecordValue(*value, &record.block_keys, &record.tf_terms,
+                                               &payload)) {
+                          return absl::DataLossError(impl_->dir + ": malformed record value");
+                        }
+                        record.payload = std::string(payload);
+                        return absl::OkStatus();
+                      });
+}
+
+absl::Status Store::GetClusters(const std::vector<std::pair<uint16_t, std::string>>& keys,
+                                std::vector<std::optional<uint64_t>>* out) const {
+  out->assign(keys.size(), std::nullopt);
+  return MultiGetKeys(impl_->db, impl_->cf(kCfClusters), keys,
+                      [&](size_t i, const std::string_view* value) -> absl::Status {
+                        if (value == nullptr) return absl::OkStatus();
+                        if (value->size() != 8) {
+                          return absl::DataLossError(impl_->dir + ": malformed cluster id");
+                        }
+                        (*out)[i] = GetBE64(value->data());
+                        return absl::OkStatus();
+                      });
+}
+
 absl::StatusOr<int64_t> Store::TermCount(uint8_t field, std::string_view value) const {
   std::string key;
   AppendTfKey(&key, field, value);

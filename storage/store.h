@@ -138,6 +138,17 @@ class Store {
   // Number of records of one source.
   absl::StatusOr<uint64_t> CountRecords(uint16_t source) const;
 
+  // Reads several records in one call; `out[i]` is nullopt when keys[i] is absent.
+  absl::Status MultiGet(const std::vector<std::pair<uint16_t, std::string>>& keys,
+                        std::vector<std::optional<StoredRecord>>* out) const;
+  // The clusters of several records in one call (nullopt: not clustered).
+  absl::Status GetClusters(const std::vector<std::pair<uint16_t, std::string>>& keys,
+                           std::vector<std::optional<uint64_t>>* out) const;
+  // ForEachInBlock over several keys with one iterator; stops at the first
+  // `fn` that returns false.
+  absl::Status ForEachInBlocks(const std::vector<BlockKey>& keys,
+                               const std::function<bool(uint16_t, std::string_view)>& fn) const;
+
   // Calls `fn(source, id)` for every record indexed under `key`.
   absl::Status ForEachInBlock(const BlockKey& key,
                               const std::function<bool(uint16_t, std::string_view)>& fn) const;
