@@ -15,38 +15,13 @@ namespace probity {
 namespace {
 
 using testing::CommandResult;
+using testing::Lines;
+using testing::Split;
+using testing::Quote;
+using testing::OneLineError;
 using testing::ReadFile;
 using testing::RunProbity;
 using testing::TempDir;
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    const size_t end = s.find(sep, start);
-    out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) return out;
-    start = end + 1;
-  }
-}
-
-std::string Quote(const std::string& s) { return "'" + s + "'"; }
-
-// A failure: non-zero exit and exactly one line on stderr, "probity: ...".
-::testing::AssertionResult OneLineError(const CommandResult& r) {
-  if (r.exit_code == 0) return ::testing::AssertionFailure() << "exit 0; stdout: " << r.out;
-  if (r.err.rfind("probity: ", 0) != 0 || r.err.find('\n') != r.err.size() - 1) {
-    return ::testing::AssertionFailure() << "stderr is not one \"probity: \" line: " << r.err;
-  }
-  return ::testing::AssertionSuccess();
-}
 
 // A probation record with exactly one link in the batch run, and that link.
 struct KnownMatch {

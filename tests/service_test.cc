@@ -16,31 +16,14 @@ namespace probity {
 namespace {
 
 using testing::CommandResult;
+using testing::Lines;
+using testing::Split;
+using testing::Quote;
 using testing::ReadFile;
 using testing::RunCommand;
 using testing::RunProbity;
 using testing::TempDir;
 using testing::WriteFile;
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    const size_t end = s.find(sep, start);
-    out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) return out;
-    start = end + 1;
-  }
-}
-
-std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
 // A stored probation record with exactly one link in the batch run.
 struct Person {

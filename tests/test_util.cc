@@ -54,6 +54,34 @@ CommandResult RunProbity(const std::string& args) {
   return RunCommand(std::string(PROBITY_BINARY) + " " + args);
 }
 
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const size_t end = s.find(sep, start);
+    out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) return out;
+    start = end + 1;
+  }
+}
+
+std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+::testing::AssertionResult OneLineError(const CommandResult& r) {
+  if (r.exit_code == 0) return ::testing::AssertionFailure() << "exit 0; stdout: " << r.out;
+  if (r.err.rfind("probity: ", 0) != 0 || r.err.find('\n') != r.err.size() - 1) {
+    return ::testing::AssertionFailure() << "stderr is not one \"probity: \" line: " << r.err;
+  }
+  return ::testing::AssertionSuccess();
+}
+
 std::string SharedDataDir() {
   const std::string dir = PROBITY_SHARED_DATA;
   return std::filesystem::is_directory(dir) ? dir : "";

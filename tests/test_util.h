@@ -3,6 +3,9 @@
 #define PROBITY_TESTS_TEST_UTIL_H_
 
 #include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
 
 namespace probity::testing {
 
@@ -35,6 +38,16 @@ struct CommandResult {
 CommandResult RunCommand(const std::string& command_line);
 // Runs the built probity binary with `args`.
 CommandResult RunProbity(const std::string& args);
+
+// The lines of `text`, without their line ends.
+std::vector<std::string> Lines(const std::string& text);
+// `s` split at every `sep` (empty fields kept).
+std::vector<std::string> Split(const std::string& s, char sep);
+// `s` in single quotes, for a shell command line.
+std::string Quote(const std::string& s);
+// A CLI failure as the contract wants it: non-zero exit and exactly one line
+// on stderr, starting "probity: ".
+::testing::AssertionResult OneLineError(const CommandResult& r);
 
 // Directory of ../shared/data when it exists, else "".
 std::string SharedDataDir();
