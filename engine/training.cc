@@ -179,7 +179,7 @@ std::vector<std::vector<double>> EstimateU(const LinkData& data,
 EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& patterns,
                const std::vector<size_t>& levels, const std::vector<std::vector<double>>& u_init,
                int max_iterations, double tolerance, double max_share, bool fix_u,
-               const EmResult* start) {
+               const EmResult* start, const std::vector<std::vector<int8_t>>* anchors) {
   EmResult result;
   const size_t comparisons = levels.size();
   result.m = start != nullptr ? start->m : InitialM(levels);
@@ -204,7 +204,18 @@ EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& patterns,
         lm += std::log(result.m[c][l]);
         lu += std::log(result.u[c][l]);
       }
-      const double w = 1.0 / (1.0 + std::exp(lu - lm));
+      double w = 1.0 / (1.0 + std::exp(lu - lm));
+      if (anchors != nullptr) {
+        // Identifier evidence decides the pair outright: two different valid
+        // ids is a non-match, the same id a match.
+        int8_t decided = 0;
+        for (size_t c = 0; c < comparisons && decided >= 0; ++c) {
+          const int8_t a = (*anchors)[c][level_of(pattern, c)];
+          if (a != 0) decided = a;
+        }
+        if (decided > 0) w = 1.0;
+        if (decided < 0) w = 0.0;
+      }
       const double n = static_cast<double>(count);
       match_total += w * n;
       all_total += n;
@@ -300,8 +311,21 @@ absl::StatusOr<FsModel> TrainModel(const LinkData& data, const BlockKeyIndex& ke
   // a looser class (namesakes, households) for the matches. Then, from there,
   // with a free non-match distribution for candidate pairs, which allows for
   // the agreement blocking forces on non-matches.
+  // Identifiers with check letters anchor EM: an exact PNC (CRO, NI number)
+  // marks a match, two different valid ones a non-match. On large data this
+  // keeps the match class from drifting to namesakes who share a birth date.
+  std::vector<std::vector<int8_t>> anchors(specs.size());
+  bool anchored = false;
+  for (size_t c = 0; c < specs.size(); ++c) {
+    anchors[c].assign(specs[c].levels(), 0);
+    if (specs[c].kind != ComparisonKind::kIdentifier) continue;
+    anchors[c][1] = 1;                        // exact
+    anchors[c][specs[c].levels() - 1] = -1;   // mismatch of two valid identifiers
+    anchored = true;
+  }
   EmResult em = RunEm(patterns, levels, u, options.max_em_iterations, options.em_tolerance,
-                      std::min(1.0, max_share));
+                      std::min(1.0, max_share), /*fix_u=*/false, nullptr,
+                      anchored ? &anchors : nullptr);
   for (size_t i = 0; i < em.changes.size(); ++i) {
     log(fmt::format("EM iteration {}: largest parameter change {:.3g}", i + 1, em.changes[i]));
   }

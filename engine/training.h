@@ -84,7 +84,10 @@ EmResult RunEm(const std::vector<std::pair<uint64_t, uint64_t>>& pattern_counts,
                const std::vector<size_t>& levels_per_comparison,
                const std::vector<std::vector<double>>& u_init, int max_iterations,
                double tolerance, double max_share = 1.0, bool fix_u = false,
-               const EmResult* start = nullptr);
+               const EmResult* start = nullptr,
+               // Per comparison and level: +1 decides a pair is a match, -1 a
+               // non-match (a -1 wins), 0 leaves it to the model.
+               const std::vector<std::vector<int8_t>>* anchors = nullptr);
 
 // The most matches the data can plausibly hold: for link_only, the smaller
 // source's records (one record per person per source); otherwise all pairs.

@@ -610,8 +610,9 @@ struct Store::Impl {
   // (`old_value`, nullptr when there is none) to `next` (nullptr when the
   // record is deleted). Entries and term counts both versions have are left
   // alone, so re-storing an unchanged record writes only the record itself.
+  // `fresh`: no record has a cluster yet, so there are no old entries to drop.
   absl::Status WriteClusterChanges(const std::vector<ClusterAssignment>& assignments,
-                                   rdb::WriteBatch* batch);
+                                   rdb::WriteBatch* batch, bool fresh = false);
   absl::Status WriteIndexChanges(const rdb::Slice* old_value, const StoredRecord* next,
                                  uint16_t source, std::string_view id,
                                  rdb::WriteBatch* batch) const {
@@ -1369,12 +1370,13 @@ std::string ClusterMemberKey(uint64_t cluster, uint16_t source, std::string_view
 // Moves records to clusters in `batch`: the record's cluster entry and the
 // member entries of its old and new cluster.
 absl::Status Store::Impl::WriteClusterChanges(const std::vector<ClusterAssignment>& assignments,
-                                             rdb::WriteBatch* batch) {
+                                             rdb::WriteBatch* batch, bool fresh) {
   std::string value;
   for (const ClusterAssignment& a : assignments) {
     const std::string key = RecordKey(a.source, a.id);
     std::string old;
-    rdb::Status s = db->Get(rdb::ReadOptions(), cf(kCfClusters), key, &old);
+    rdb::Status s = fresh ? rdb::Status::NotFound()
+                          : db->Get(rdb::ReadOptions(), cf(kCfClusters), key, &old);
     if (s.ok() && old.size() == 8) {
       s = batch->Delete(cf(kCfClusters), ClusterMemberKey(GetBE64(old.data()), a.source, a.id));
     } else if (!s.ok() && !s.IsNotFound()) {
@@ -1670,6 +1672,12 @@ absl::StatusOr<std::optional<std::string>> Store::GetModel(std::string_view name
 absl::Status Store::PutClusters(
     const std::vector<std::pair<std::pair<uint16_t, std::string>, uint64_t>>& assignments) {
   constexpr size_t kBatch = 10000;
+  bool fresh = false;  // a store with no clusters yet (the usual batch run)
+  {
+    std::unique_ptr<rdb::Iterator> it(impl_->db->NewIterator(rdb::ReadOptions(), impl_->cf(kCfClusters)));
+    it->SeekToFirst();
+    fresh = !it->Valid() && it->status().ok();
+  }
   std::vector<ClusterAssignment> chunk;
   for (size_t i = 0; i < assignments.size(); i += kBatch) {
     chunk.clear();
@@ -1678,7 +1686,7 @@ absl::Status Store::PutClusters(
                                         assignments[j].second});
     }
     rdb::WriteBatch batch;
-    if (absl::Status s = impl_->WriteClusterChanges(chunk, &batch); !s.ok()) return s;
+    if (absl::Status s = impl_->WriteClusterChanges(chunk, &batch, fresh); !s.ok()) return s;
     rdb::Status s = impl_->db->Write(rdb::WriteOptions(), &batch);
     if (!s.ok()) return impl_->Error(s);
   }
