@@ -137,12 +137,10 @@ void LinkData::Finish() {
   CountValues(
       surnames, [&](const NameEntry& e) { return Str(e.text); },
       [](NameEntry& e) -> uint32_t& { return e.tf_count; }, &surname_values);
+  // Forenames are compared (and their frequencies taken) by first token.
   CountValues(
       forenames, [&](const NameEntry& e) { return Str(e.first_token); },
       [](NameEntry& e) -> uint32_t& { return e.first_tf_count; }, &forename_values);
-  CountValues(
-      forenames, [&](const NameEntry& e) { return Str(e.text); },
-      [](NameEntry& e) -> uint32_t& { return e.tf_count; }, &forename_values);
   CountValues(
       dobs, [](const DobEntry& e) { return std::string_view(e.digits, 8); },
       [](DobEntry& e) -> uint32_t& { return e.tf_count; }, &dob_values);

@@ -33,7 +33,7 @@ struct NameEntry {
   ArenaString metaphone_all;  // primary codes of every token, "SM0 JNS"
   uint32_t metaphone = 0;   // packed primary code of the first token (0 if none)
   uint32_t metaphone_alt = 0;
-  uint32_t tf_count = 0;    // how many values of this field in the dataset equal `text`
+  uint32_t tf_count = 0;    // records whose value equals `text` (surnames only)
   uint32_t first_tf_count = 0;  // same, for the first token among first tokens
   uint32_t nickname_offset = 0;  // nickname groups of the first token: [offset, offset+count)
   uint16_t nickname_count = 0;

@@ -120,6 +120,25 @@ std::string PncLevel(const std::string& a, const std::string& b) {
   return LevelOf(PncSpec(), x, y);
 }
 
+// Forename frequencies are of first tokens, counted once per record, and the
+// total they are divided by counts the same things (not whole forename values).
+TEST(LinkDataTest, ForenameFrequenciesCountFirstTokensOncePerRecord) {
+  LinkData d;
+  Record a;
+  a.forenames = {MakeNameValue("John Paul"), MakeNameValue("John")};
+  Record b;
+  b.forenames = {MakeNameValue("John")};
+  Record c;
+  c.forenames = {MakeNameValue("Mary")};
+  d.Add(0, a);
+  d.Add(1, b);
+  d.Add(1, c);
+  d.Finish();
+  EXPECT_EQ(d.forename_values, 3u);  // JOHN (a), JOHN (b), MARY (c)
+  for (const NameEntry& e : d.forenames.Of(0)) EXPECT_EQ(e.first_tf_count, 2u);
+  EXPECT_EQ(d.forenames.Of(2)[0].first_tf_count, 1u);
+}
+
 TEST(LevelNamesTest, NullFirstElseLast) {
   EXPECT_EQ(ForenameSpec().level_names,
             (std::vector<std::string>{"null", "exact", "jaro_winkler>=0.92", "nickname",
