@@ -65,40 +65,17 @@ class MatchCliTest : public ::testing::Test {
   static std::string Db() { return dir_->File("store"); }
 
   static KnownMatch FindKnownMatch() {
-    std::map<std::string, int> links;  // probation id -> links at probability >= 0.5
-    std::map<std::string, std::pair<std::string, double>> sure;  // probability >= 0.999
-    for (const std::string& line : Lines(ReadFile(dir_->File("out/pairs.csv")))) {
-      const std::vector<std::string> f = Split(line, ',');
-      if (f.size() != 6 || f[0] != "probation" || f[2] != "police") continue;
-      const double probability = std::stod(f[5]);
-      if (probability >= 0.5) ++links[f[1]];
-      if (probability >= 0.999) sure[f[1]] = {f[3], std::stod(f[4])};
-    }
-    std::map<std::string, std::string> clusters;
-    for (const std::string& line : Lines(ReadFile(dir_->File("out/clusters.csv")))) {
-      const std::vector<std::string> f = Split(line, ',');
-      if (f.size() == 3 && f[0] == "police") clusters[f[1]] = f[2];
-    }
-    // probation.csv: crn,forenames,surname,dob,sex,pnc,postcode,...
-    for (const std::string& line : Lines(ReadFile(dir_->File("data/probation.csv")))) {
-      if (line.find('"') != std::string::npos) continue;
-      const std::vector<std::string> f = Split(line, ',');
-      if (f.size() < 7 || links[f[0]] != 1 || !sure.contains(f[0])) continue;
-      if (f[1].empty() || f[2].empty() || f[3].size() != 10 || f[6].empty()) continue;
-      KnownMatch m;
-      m.crn = f[0];
-      m.fields = {{"forename", f[1]},
-                  {"surname", f[2]},
-                  {"dob", f[3].substr(6, 4) + "-" + f[3].substr(3, 2) + "-" + f[3].substr(0, 2)},
-                  {"sex", f[4]},
-                  {"pnc", f[5]},
-                  {"postcode", f[6]}};
-      m.police_id = sure[f[0]].first;
-      m.batch_weight = sure[f[0]].second;
-      m.police_cluster = clusters[m.police_id];
-      return m;
-    }
-    return {};
+    const testing::SureLink link = testing::FindSureLink(dir_->File("out"), dir_->File("data"));
+    KnownMatch m;
+    if (link.crn.empty()) return m;
+    m.crn = link.crn;
+    m.fields = {{"forename", link.forenames}, {"surname", link.surname},
+                {"dob", link.dob_iso},        {"sex", link.sex},
+                {"pnc", link.pnc},            {"postcode", link.postcode}};
+    m.police_id = link.police_id;
+    m.batch_weight = link.weight;
+    m.police_cluster = link.police_cluster;
+    return m;
   }
 
   // The known record as JSON, optionally with a source.

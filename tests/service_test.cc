@@ -70,38 +70,18 @@ class ServiceTest : public ::testing::Test {
   std::string Db() const { return work_.File("store"); }
 
   static Person FindPerson() {
-    std::map<std::string, int> links;
-    std::map<std::string, std::string> sure;
-    for (const std::string& line : Lines(ReadFile(dir_->File("out/pairs.csv")))) {
-      const std::vector<std::string> f = Split(line, ',');
-      if (f.size() != 6 || f[0] != "probation" || f[2] != "police") continue;
-      const double probability = std::stod(f[5]);
-      if (probability >= 0.5) ++links[f[1]];
-      if (probability >= 0.999) sure[f[1]] = f[3];
-    }
-    std::map<std::string, std::string> clusters;
-    for (const std::string& line : Lines(ReadFile(dir_->File("out/clusters.csv")))) {
-      const std::vector<std::string> f = Split(line, ',');
-      if (f.size() == 3 && f[0] == "police") clusters[f[1]] = f[2];
-    }
-    // probation.csv: crn,forenames,surname,dob,sex,pnc,postcode,...
-    for (const std::string& line : Lines(ReadFile(dir_->File("data/probation.csv")))) {
-      if (line.find('"') != std::string::npos) continue;
-      const std::vector<std::string> f = Split(line, ',');
-      if (f.size() < 7 || links[f[0]] != 1 || !sure.contains(f[0])) continue;
-      if (f[1].empty() || f[2].empty() || f[3].size() != 10 || f[6].empty()) continue;
-      Person p;
-      p.crn = f[0];
-      // No pnc: the new record must be recognised by its name, birth date and address.
-      p.fields = {{"forename", f[1]},
-                  {"surname", f[2]},
-                  {"dob", f[3].substr(6, 4) + "-" + f[3].substr(3, 2) + "-" + f[3].substr(0, 2)},
-                  {"postcode", f[6]}};
-      p.police_id = sure[f[0]];
-      p.cluster = clusters[p.police_id];
-      return p;
-    }
-    return {};
+    const testing::SureLink link = testing::FindSureLink(dir_->File("out"), dir_->File("data"));
+    Person p;
+    if (link.crn.empty()) return p;
+    p.crn = link.crn;
+    // No pnc: the new record must be recognised by its name, birth date and address.
+    p.fields = {{"forename", link.forenames},
+                {"surname", link.surname},
+                {"dob", link.dob_iso},
+                {"postcode", link.postcode}};
+    p.police_id = link.police_id;
+    p.cluster = link.police_cluster;
+    return p;
   }
 
   // Runs the service over `requests` (one per line); its stdout lines parsed.

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -80,6 +81,43 @@ std::string Quote(const std::string& s) { return "'" + s + "'"; }
     return ::testing::AssertionFailure() << "stderr is not one \"probity: \" line: " << r.err;
   }
   return ::testing::AssertionSuccess();
+}
+
+SureLink FindSureLink(const std::string& out_dir, const std::string& data_dir) {
+  std::map<std::string, int> links;  // probation id -> links at probability >= 0.5
+  std::map<std::string, std::pair<std::string, double>> sure;  // probability >= 0.999
+  for (const std::string& line : Lines(ReadFile(out_dir + "/pairs.csv"))) {
+    const std::vector<std::string> f = Split(line, ',');
+    if (f.size() != 6 || f[0] != "probation" || f[2] != "police") continue;
+    const double probability = std::stod(f[5]);
+    if (probability >= 0.5) ++links[f[1]];
+    if (probability >= 0.999) sure[f[1]] = {f[3], std::stod(f[4])};
+  }
+  std::map<std::string, std::string> clusters;
+  for (const std::string& line : Lines(ReadFile(out_dir + "/clusters.csv"))) {
+    const std::vector<std::string> f = Split(line, ',');
+    if (f.size() == 3 && f[0] == "police") clusters[f[1]] = f[2];
+  }
+  // probation.csv: crn,forenames,surname,dob (DD/MM/YYYY),sex,pnc,postcode,...
+  for (const std::string& line : Lines(ReadFile(data_dir + "/probation.csv"))) {
+    if (line.find('"') != std::string::npos) continue;
+    const std::vector<std::string> f = Split(line, ',');
+    if (f.size() < 7 || links[f[0]] != 1 || !sure.contains(f[0])) continue;
+    if (f[1].empty() || f[2].empty() || f[3].size() != 10 || f[6].empty()) continue;
+    SureLink link;
+    link.crn = f[0];
+    link.forenames = f[1];
+    link.surname = f[2];
+    link.dob_iso = f[3].substr(6, 4) + "-" + f[3].substr(3, 2) + "-" + f[3].substr(0, 2);
+    link.sex = f[4];
+    link.pnc = f[5];
+    link.postcode = f[6];
+    link.police_id = sure[f[0]].first;
+    link.weight = sure[f[0]].second;
+    link.police_cluster = clusters[link.police_id];
+    return link;
+  }
+  return {};
 }
 
 std::string SharedDataDir() {

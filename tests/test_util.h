@@ -49,6 +49,20 @@ std::string Quote(const std::string& s);
 // on stderr, starting "probity: ".
 ::testing::AssertionResult OneLineError(const CommandResult& r);
 
+// A probation record of a `probity synth` + `probity run` job that has exactly
+// one link at probability >= 0.5, and that one sure (>= 0.999), with usable
+// name, date of birth and postcode; found from the job's files.
+struct SureLink {
+  std::string crn;
+  std::string forenames, surname, dob_iso, sex, pnc, postcode;  // as in probation.csv
+  std::string police_id;
+  double weight = 0;           // the batch match weight of the link
+  std::string police_cluster;  // the police record's cluster in clusters.csv
+};
+// `out_dir` holds pairs.csv and clusters.csv, `data_dir` probation.csv. The
+// crn is empty when there is no such record.
+SureLink FindSureLink(const std::string& out_dir, const std::string& data_dir);
+
 // Directory of ../shared/data when it exists, else "".
 std::string SharedDataDir();
 
