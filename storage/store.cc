@@ -820,13 +820,19 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     bool lookup;  // may replace a stored version
   };
 
-  // A block-index entry in Batch::entries: sorted by its first 8 key bytes,
-  // then by the rest.
+  // A block-index entry as two integers whose order is the order of its key
+  // (rule, hash, then the record key): `hi` holds the rule and the top 7
+  // hash bytes, `lo` the last hash byte, the record's rank in key order and a
+  // delete flag. Sorting them touches no key bytes.
   struct EntryRef {
-    uint64_t head;
-    uint32_t offset;
-    uint32_t size;
-    bool is_delete;
+    uint64_t hi;
+    uint64_t lo;
+    friend bool operator<(const EntryRef& a, const EntryRef& b) {
+      return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo;
+    }
+    friend bool operator==(const EntryRef&, const EntryRef&) = default;
+    bool is_delete() const { return (lo & 1) != 0; }
+    uint32_t rank() const { return static_cast<uint32_t>((lo >> 1) & 0xffffffffu); }
   };
 
   struct Batch {
@@ -834,24 +840,35 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     size_t bytes = 0;
     // Filled by the worker:
     std::vector<uint32_t> order;  // records indices in key order
-    std::string entries;          // block-index keys, back to back
+    std::vector<uint32_t> rank;   // records index -> position in key order
+    std::string ranked_keys;      // record keys in key order, back to back
+    std::vector<uint32_t> ranked_offsets;  // rank -> offset in ranked_keys (+ end)
     std::vector<EntryRef> entry_refs;
     TermDeltas tf;
 
-    std::string_view EntryKey(const EntryRef& ref) const {
-      return std::string_view(entries.data() + ref.offset, ref.size);
+    std::string_view RankedKey(uint32_t r) const {
+      return std::string_view(ranked_keys.data() + ranked_offsets[r],
+                              ranked_offsets[r + 1] - ranked_offsets[r]);
     }
-    void AddEntry(const BlockKey& bk, uint16_t source, std::string_view id, bool is_delete) {
-      const size_t offset = entries.size();
-      AppendBlockEntryKey(&entries, bk, source, id);
-      entry_refs.push_back(EntryRef{GetBE64(entries.data() + offset), static_cast<uint32_t>(offset),
-                                    static_cast<uint32_t>(entries.size() - offset), is_delete});
+    // Writes the full block-index key of `ref` into `key`.
+    void EntryKey(const EntryRef& ref, std::string* key) const {
+      key->clear();
+      PutBE64(key, ref.hi);
+      key->push_back(static_cast<char>(ref.lo >> 56));
+      key->append(RankedKey(ref.rank()));
+    }
+    void AddEntry(const BlockKey& bk, uint32_t record_rank, bool is_delete) {
+      entry_refs.push_back(EntryRef{(uint64_t{bk.rule} << 56) | (bk.hash >> 8),
+                                    ((bk.hash & 0xff) << 56) | (uint64_t{record_rank} << 1) |
+                                        (is_delete ? 1u : 0u)});
     }
     void Clear() {
       records.clear();
       bytes = 0;
       order.clear();
-      entries.clear();
+      rank.clear();
+      ranked_keys.clear();
+      ranked_offsets.clear();
       entry_refs.clear();
       tf.Clear();
     }
@@ -974,11 +991,13 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     std::optional<SstFile> blocks;
     if (!batch.entry_refs.empty()) {
       blocks.emplace(impl_, kCfBlocks, no_filters);
+      std::string key;
       for (const EntryRef& ref : batch.entry_refs) {
-        if (ref.is_delete) {
-          blocks->Delete(batch.EntryKey(ref));
+        batch.EntryKey(ref, &key);
+        if (ref.is_delete()) {
+          blocks->Delete(key);
         } else {
-          blocks->Put(batch.EntryKey(ref), {});
+          blocks->Put(key, {});
         }
       }
       st = blocks->Finish(&args);
@@ -1002,15 +1021,26 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     return st;
   }
 
-  // Orders the batch's records by key.
+  // Orders the batch's records by key and lays their keys out in that order.
   static void SortRecords(Batch& batch) {
-    batch.order.resize(batch.records.size());
-    for (uint32_t i = 0; i < batch.order.size(); ++i) batch.order[i] = i;
+    const size_t n = batch.records.size();
+    batch.order.resize(n);
+    for (uint32_t i = 0; i < n; ++i) batch.order[i] = i;
     std::sort(batch.order.begin(), batch.order.end(), [&batch](uint32_t a, uint32_t b) {
       const StoredRecord& x = batch.records[a].record;
       const StoredRecord& y = batch.records[b].record;
       return x.source != y.source ? x.source < y.source : x.id < y.id;
     });
+    batch.rank.resize(n);
+    batch.ranked_offsets.clear();
+    batch.ranked_offsets.reserve(n + 1);
+    for (uint32_t r = 0; r < n; ++r) {
+      const StoredRecord& record = batch.records[batch.order[r]].record;
+      batch.rank[batch.order[r]] = r;
+      batch.ranked_offsets.push_back(static_cast<uint32_t>(batch.ranked_keys.size()));
+      AppendRecordKey(&batch.ranked_keys, record.source, record.id);
+    }
+    batch.ranked_offsets.push_back(static_cast<uint32_t>(batch.ranked_keys.size()));
   }
 
   // Retracts the stored versions of the batch's records that may replace one.
@@ -1045,7 +1075,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       for (const BlockKey& bk : old_keys) {
         if (std::find(fresh.block_keys.begin(), fresh.block_keys.end(), bk) ==
             fresh.block_keys.end()) {
-          batch.AddEntry(bk, fresh.source, fresh.id, /*is_delete=*/true);
+          batch.AddEntry(bk, batch.rank[lookup_index[k]], /*is_delete=*/true);
         }
       }
       for (const TfTerm& term : old_terms) batch.tf.Add(term.field, term.value, -1);
@@ -1058,21 +1088,12 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   static void BuildIndex(Batch& batch) {
     for (uint32_t i : batch.order) {
       const StoredRecord& r = batch.records[i].record;
-      for (const BlockKey& bk : r.block_keys) batch.AddEntry(bk, r.source, r.id, false);
+      for (const BlockKey& bk : r.block_keys) batch.AddEntry(bk, batch.rank[i], false);
       for (const TfTerm& term : r.tf_terms) batch.tf.Add(term.field, term.value, 1);
     }
-    const char* base = batch.entries.data();
-    std::sort(batch.entry_refs.begin(), batch.entry_refs.end(),
-              [base](const EntryRef& a, const EntryRef& b) {
-                if (a.head != b.head) return a.head < b.head;
-                return std::string_view(base + a.offset + 8, a.size - 8) <
-                       std::string_view(base + b.offset + 8, b.size - 8);
-              });
     // A record listing one block key twice yields one entry.
-    batch.entry_refs.erase(std::unique(batch.entry_refs.begin(), batch.entry_refs.end(),
-                                       [&batch](const EntryRef& a, const EntryRef& b) {
-                                         return batch.EntryKey(a) == batch.EntryKey(b);
-                                       }),
+    std::sort(batch.entry_refs.begin(), batch.entry_refs.end());
+    batch.entry_refs.erase(std::unique(batch.entry_refs.begin(), batch.entry_refs.end()),
                            batch.entry_refs.end());
     batch.tf.Finalize();
   }
@@ -1095,10 +1116,12 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       s = wb.Put(impl_->cf(kCfRecords), key, value);
       if (!s.ok()) return impl_->Error(s);
     }
+    std::string entry_key;
     for (const EntryRef& ref : batch.entry_refs) {
-      const rdb::Slice key_slice = ToSlice(batch.EntryKey(ref));
-      s = ref.is_delete ? wb.Delete(impl_->cf(kCfBlocks), key_slice)
-                        : wb.Put(impl_->cf(kCfBlocks), key_slice, rdb::Slice());
+      batch.EntryKey(ref, &entry_key);
+      const rdb::Slice key_slice = ToSlice(entry_key);
+      s = ref.is_delete() ? wb.Delete(impl_->cf(kCfBlocks), key_slice)
+                          : wb.Put(impl_->cf(kCfBlocks), key_slice, rdb::Slice());
       if (!s.ok()) return impl_->Error(s);
     }
     for (const auto& [term, delta] : batch.tf.sorted()) {
