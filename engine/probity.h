@@ -84,6 +84,10 @@ struct EngineOptions {
   // At most this many stored records are scored per look-up (blocks taken in
   // rule order), bounding latency on very common keys.
   size_t max_candidates = 2000;
+  // Block cache of the store. Look-ups read records and index entries at
+  // random, so a cache that holds the working set (about the store's size on
+  // disk, uncompressed) keeps them off the file system.
+  size_t cache_bytes = size_t{1} << 30;
 };
 
 class Engine {

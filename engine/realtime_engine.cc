@@ -100,6 +100,7 @@ class RealtimeEngine final : public Engine {
 absl::Status RealtimeEngine::Init(const std::string& dir, const EngineOptions& options) {
   storage::StoreOptions store_options;
   store_options.create_if_missing = !options.settings_json.empty();
+  store_options.block_cache_bytes = options.cache_bytes;
   absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(dir, store_options);
   if (!store.ok()) return store.status();
   store_ = *std::move(store);
@@ -274,17 +275,18 @@ absl::Status RealtimeEngine::Score(const SourceInfo& source, const Record& query
 
   data->Add(source.index, query);
   scored->clear();
-  std::vector<std::optional<storage::StoredRecord>> stored;
-  if (absl::Status s = store_->MultiGet(candidates, &stored); !s.ok()) return s;
   Record record;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    if (!stored[i].has_value()) continue;  // removed since the index was read
-    record.id = candidates[i].second;
-    if (absl::Status s = DecodeRecord(stored[i]->payload, &record); !s.ok()) return s;
-    const uint16_t index = index_of_code_.at(candidates[i].first);
-    scored->push_back(Scored{index, candidates[i].second, 0, data->size()});
-    data->Add(index, record);
-  }
+  absl::Status read = store_->MultiGetPayloads(
+      candidates, [&](size_t i, const std::string_view* payload) -> absl::Status {
+        if (payload == nullptr) return absl::OkStatus();  // removed since the index was read
+        record.id = candidates[i].second;
+        if (absl::Status s = DecodeRecord(*payload, &record); !s.ok()) return s;
+        const uint16_t index = index_of_code_.at(candidates[i].first);
+        scored->push_back(Scored{index, candidates[i].second, 0, data->size()});
+        data->Add(index, record);
+        return absl::OkStatus();
+      });
+  if (!read.ok()) return read;
 
   // Term counts as batch scoring would see them.
   std::vector<storage::TfTerm> query_terms;

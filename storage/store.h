@@ -141,6 +141,13 @@ class Store {
   // Reads several records in one call; `out[i]` is nullopt when keys[i] is absent.
   absl::Status MultiGet(const std::vector<std::pair<uint16_t, std::string>>& keys,
                         std::vector<std::optional<StoredRecord>>* out) const;
+  // The payloads of several records in one call, without copying or decoding
+  // their index headers: fn(i, payload) per key in order, payload nullptr when
+  // keys[i] is absent. The view is valid during the call only; a non-OK status
+  // from fn stops the walk and is returned.
+  absl::Status MultiGetPayloads(
+      const std::vector<std::pair<uint16_t, std::string>>& keys,
+      const std::function<absl::Status(size_t, const std::string_view*)>& fn) const;
   // The clusters of several records in one call (nullopt: not clustered).
   absl::Status GetClusters(const std::vector<std::pair<uint16_t, std::string>>& keys,
                            std::vector<std::optional<uint64_t>>* out) const;
