@@ -302,6 +302,14 @@ bool CsvReader::Next(CsvRow* row) {
         return true;
     }
   }
+  for (size_t i = 0; i < row->fields.size(); ++i) {
+    if (row->fields[i].size() <= options_.max_field_bytes) continue;
+    row->error = fmt::format("field {}{} longer than {} bytes", i + 1,
+                             i < header_.size() ? " (" + header_[i] + ")" : std::string(),
+                             options_.max_field_bytes);
+    row->raw = row->raw.substr(0, kRawPrefix);
+    return true;
+  }
   if (row->fields.size() != header_.size()) {
     row->error = fmt::format("expected {} fields, found {}", header_.size(), row->fields.size());
   }

@@ -32,6 +32,9 @@
 //    a huge quoted field), reading resumes after the first line end following
 //    the row's start; otherwise after the row.
 //  - "NUL byte" / "invalid UTF-8" (when validate_utf8 is set): checked on `raw`.
+//  - "field P (NAME) longer than N bytes": a field exceeds max_field_bytes (no
+//    name, phone number or address is that long; such a value would only slow
+//    every comparison). `raw` holds at most the row's first 1 KiB.
 //  - "expected N fields, found M": checked last.
 // For the first two, `fields` is empty; for the others it holds the parsed
 // fields, which callers should not use.
@@ -60,6 +63,8 @@ struct CsvOptions {
   bool validate_utf8 = true;
   // A row longer than this many bytes is an error (protects memory).
   size_t max_row_bytes = 64u << 20;
+  // A field longer than this many bytes (after unquoting) makes its row an error.
+  size_t max_field_bytes = 64u << 10;
 };
 
 // One row. Views are valid until the next call to Next().

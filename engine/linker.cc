@@ -84,11 +84,18 @@ std::vector<ScoredPair> ScoreCandidatePairs(const LinkJob& job, const FsModel& m
 
 namespace {
 
+// An output CSV written to a temporary name and renamed into place when
+// complete, so a failure (a full disk) or a kill never leaves a truncated file
+// under the real name.
 class CsvOut {
  public:
-  explicit CsvOut(const std::string& path) : path_(path), file_(OpenPrivateFile(path)) {}
+  explicit CsvOut(const std::string& path)
+      : path_(path), temp_path_(path + ".partial"), file_(OpenPrivateFile(temp_path_)) {}
   ~CsvOut() {
-    if (file_ != nullptr) std::fclose(file_);
+    if (file_ != nullptr) {
+      std::fclose(file_);
+      std::remove(temp_path_.c_str());
+    }
   }
   absl::Status OpenStatus() const {
     if (file_ != nullptr) return absl::OkStatus();
@@ -108,16 +115,26 @@ class CsvOut {
   absl::Status Close() {
     Flush();
     if (std::fflush(file_) != 0 || std::ferror(file_) != 0) failed_ = true;
-    std::fclose(file_);
+    const int saved_errno = errno;
+    if (std::fclose(file_) != 0) failed_ = true;
     file_ = nullptr;
     if (failed_) {
-      return absl::DataLossError(fmt::format("{}: write failed: {}", path_, std::strerror(errno)));
+      std::remove(temp_path_.c_str());
+      return absl::DataLossError(
+          fmt::format("{}: write failed: {}", path_, std::strerror(saved_errno)));
+    }
+    if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+      const int rename_errno = errno;
+      std::remove(temp_path_.c_str());
+      return absl::DataLossError(
+          fmt::format("{}: cannot rename into place: {}", path_, std::strerror(rename_errno)));
     }
     return absl::OkStatus();
   }
 
  private:
   std::string path_;
+  std::string temp_path_;
   std::FILE* file_;
   std::string buffer_;
   bool failed_ = false;
@@ -125,8 +142,23 @@ class CsvOut {
 
 }  // namespace
 
+namespace {
+
+void AppendRecordId(const LinkJob& job, uint32_t r, const OutputIds& ids, std::string* buf) {
+  const std::string_view source = job.source_names[job.data.source(r)];
+  AppendCsvField(source, buf);
+  buf->push_back(',');
+  if (ids.record) {
+    AppendCsvField(ids.record(source, job.data.id(r)), buf);
+  } else {
+    AppendCsvField(job.data.id(r), buf);
+  }
+}
+
+}  // namespace
+
 absl::Status WritePairsCsv(const std::string& path, const LinkJob& job,
-                           const std::vector<ScoredPair>& pairs) {
+                           const std::vector<ScoredPair>& pairs, const OutputIds& ids) {
   CsvOut out(path);
   if (absl::Status s = out.OpenStatus(); !s.ok()) return s;
   out.Write("source_l,id_l,source_r,id_r,match_weight,match_probability\n");
@@ -135,13 +167,9 @@ absl::Status WritePairsCsv(const std::string& path, const LinkJob& job,
     uint32_t l = p.a, r = p.b;
     if (job.data.source(r) < job.data.source(l)) std::swap(l, r);
     std::string& buf = out.buffer();
-    AppendCsvField(job.source_names[job.data.source(l)], &buf);
+    AppendRecordId(job, l, ids, &buf);
     buf += ',';
-    AppendCsvField(job.data.id(l), &buf);
-    buf += ',';
-    AppendCsvField(job.source_names[job.data.source(r)], &buf);
-    buf += ',';
-    AppendCsvField(job.data.id(r), &buf);
+    AppendRecordId(job, r, ids, &buf);
     buf += fmt::format(",{:.4f},{:.6f}\n", p.weight, p.probability);
     out.Write("");
   }
@@ -166,16 +194,20 @@ std::vector<uint64_t> ClusterRecords(const LinkJob& job, const std::vector<Score
 }
 
 absl::Status WriteClustersCsv(const std::string& path, const LinkJob& job,
-                              const std::vector<uint64_t>& cluster_ids) {
+                              const std::vector<uint64_t>& cluster_ids, const OutputIds& ids) {
   CsvOut out(path);
   if (absl::Status s = out.OpenStatus(); !s.ok()) return s;
   out.Write("source,record_id,cluster_id\n");
   for (uint32_t r = 0; r < job.data.size(); ++r) {
     std::string& buf = out.buffer();
-    AppendCsvField(job.source_names[job.data.source(r)], &buf);
+    AppendRecordId(job, r, ids, &buf);
     buf += ',';
-    AppendCsvField(job.data.id(r), &buf);
-    buf += fmt::format(",{}\n", cluster_ids[r]);
+    if (ids.cluster) {
+      buf += ids.cluster(cluster_ids[r]);
+    } else {
+      buf += fmt::format("{}", cluster_ids[r]);
+    }
+    buf += '\n';
     out.Write("");
   }
   return out.Close();

@@ -3,7 +3,9 @@
 #ifndef PROBITY_ENGINE_LINKER_H_
 #define PROBITY_ENGINE_LINKER_H_
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -40,9 +42,16 @@ struct ScoreOptions {
 std::vector<ScoredPair> ScoreCandidatePairs(const LinkJob& job, const FsModel& model,
                                             const ScoreOptions& options, BlockingStats* stats);
 
+// How record and cluster ids are written in outputs. Unset members write the
+// ids as they are; set, they replace them (pseudonyms for sharing results).
+struct OutputIds {
+  std::function<std::string(std::string_view source, std::string_view id)> record;
+  std::function<std::string(uint64_t cluster_id)> cluster;
+};
+
 // Writes pairs.csv: source_l,id_l,source_r,id_r,match_weight,match_probability.
 absl::Status WritePairsCsv(const std::string& path, const LinkJob& job,
-                           const std::vector<ScoredPair>& pairs);
+                           const std::vector<ScoredPair>& pairs, const OutputIds& ids = {});
 
 // Clusters: connected components, or one-to-one for link_only when asked.
 std::vector<uint64_t> ClusterRecords(const LinkJob& job, const std::vector<ScoredPair>& pairs,
@@ -50,7 +59,7 @@ std::vector<uint64_t> ClusterRecords(const LinkJob& job, const std::vector<Score
 
 // Writes clusters.csv: source,record_id,cluster_id for every record.
 absl::Status WriteClustersCsv(const std::string& path, const LinkJob& job,
-                              const std::vector<uint64_t>& cluster_ids);
+                              const std::vector<uint64_t>& cluster_ids, const OutputIds& ids = {});
 
 }  // namespace probity
 

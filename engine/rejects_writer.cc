@@ -60,9 +60,12 @@ absl::Status RejectsWriter::Add(std::string_view source, uint64_t line, std::str
 absl::Status RejectsWriter::Close() {
   if (file_ == nullptr) return absl::OkStatus();
   const bool ok = std::fflush(file_) == 0 && std::ferror(file_) == 0;
+  const int err = errno;  // e.g. ENOSPC from the final flush
   std::fclose(file_);
   file_ = nullptr;
-  if (!ok) return absl::DataLossError(fmt::format("{}: write failed", path_));
+  if (!ok) {
+    return absl::DataLossError(fmt::format("{}: write failed: {}", path_, std::strerror(err)));
+  }
   return absl::OkStatus();
 }
 

@@ -1,5 +1,6 @@
 #include "engine/settings.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -233,15 +234,55 @@ std::vector<const FieldMapping*> SourceSettings::CustomFields() const {
 
 absl::StatusOr<Settings> Settings::Parse(std::string_view json_text, std::string_view file) {
   json root;
+  // A key given twice in one object would silently keep one of the values (a
+  // field mapped twice, a threshold set twice): refused. The path names the
+  // enclosing keys, e.g. sources.probation.fields.forename.
+  struct Level {
+    absl::flat_hash_set<std::string> keys;
+    std::string last_key;
+  };
+  std::vector<Level> levels;
+  std::string duplicate;
+  const json::parser_callback_t check_duplicates = [&](int /*depth*/, json::parse_event_t event,
+                                                       json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      levels.emplace_back();
+    } else if (event == json::parse_event_t::object_end) {
+      if (!levels.empty()) levels.pop_back();
+    } else if (event == json::parse_event_t::key && !levels.empty()) {
+      std::string key = parsed.get<std::string>();
+      if (!levels.back().keys.insert(key).second && duplicate.empty()) {
+        for (size_t i = 0; i + 1 < levels.size(); ++i) duplicate += levels[i].last_key + ".";
+        duplicate += key;
+      }
+      levels.back().last_key = std::move(key);
+    }
+    return true;
+  };
   try {
-    root = json::parse(json_text.begin(), json_text.end());
+    root = json::parse(json_text.begin(), json_text.end(), check_duplicates);
   } catch (const json::parse_error& e) {
     const size_t offset = e.byte > 0 ? e.byte - 1 : 0;
     const auto [line, column] = LineColumn(json_text, offset);
     std::string what = e.what();
     // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column 2: ".
     if (const size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    // ... and ends with the bytes it last read: they may be binary (not UTF-8).
+    if (const size_t last = what.find("; last read: "); last != std::string::npos) {
+      what.resize(last);
+    }
     return Invalid(file, fmt::format("line {}, column {}: malformed JSON: {}", line, column, what));
+  } catch (const json::exception& e) {
+    // Not a syntax error but still unreadable: a number too large for a double
+    // ("1e400") throws out_of_range.406 "number overflow parsing '1e400'".
+    std::string what = e.what();
+    if (const size_t bracket = what.find("] "); bracket != std::string::npos) {
+      what = what.substr(bracket + 2);
+    }
+    return Invalid(file, fmt::format("malformed JSON: {}", what));
+  }
+  if (!duplicate.empty()) {
+    return Invalid(file, fmt::format("duplicate key \"{}\" (each key may appear once)", duplicate));
   }
   if (!root.is_object()) return Invalid(file, "settings must be a JSON object");
   if (auto status = CheckKeys(file, "settings", root,
@@ -310,10 +351,16 @@ absl::StatusOr<Settings> Settings::Parse(std::string_view json_text, std::string
 }
 
 absl::StatusOr<Settings> Settings::Load(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: is a directory, not a settings file", path));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(fmt::format("{}: cannot open settings file", path));
   std::stringstream buffer;
   buffer << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(fmt::format("{}: cannot read settings file", path));
   return Parse(buffer.str(), path);
 }
 

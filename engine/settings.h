@@ -79,6 +79,8 @@ struct Settings {
   std::string raw_json;  // the text as given (stored in the store's meta)
 
   // Parses and validates settings text. `file` names the source in messages.
+  // Malformed JSON is reported with its line and column; a key given twice in
+  // one object is refused (naming its path, e.g. sources.a.fields.surname).
   static absl::StatusOr<Settings> Parse(std::string_view json_text, std::string_view file);
   // Reads and parses a settings file.
   static absl::StatusOr<Settings> Load(const std::string& path);

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config lld
           librocksdb-dev libxxhash-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
-          nlohmann-json3-dev libcli11-dev libutf8proc-dev libfmt-dev)
+          nlohmann-json3-dev libcli11-dev libutf8proc-dev libfmt-dev libssl-dev)
 packages+=("${PROBITY_EXTRA_PACKAGES[@]:-}")
 
 missing=()

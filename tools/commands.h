@@ -46,6 +46,7 @@ struct RunArgs {
   double floor = 0.01;
   bool quiet = false;
   bool verbose = false;             // training log on stderr
+  std::string pseudonym_key;        // key file: pseudonymised ids in pairs.csv and clusters.csv
 };
 int RunRunCommand(const RunArgs& args);
 
@@ -61,10 +62,16 @@ struct StoreJobArgs {
   double floor = 0.01;
   std::string model;  // train: also write the model here; link: use this model file
   std::string labels;  // train: known matches (source,record_id,person_id) instead of EM
+  std::string pseudonym_key;  // cluster: key file, pseudonymised ids in clusters.csv
 };
 int RunTrainCommand(const StoreJobArgs& args);
 int RunLinkCommand(const StoreJobArgs& args);
 int RunClusterCommand(const StoreJobArgs& args);
+
+// probity pseudonymise (see tools/pseudonym.h).
+int RunPseudonymiseCommand(const std::string& key_file, const std::string& input,
+                           const std::string& out, const std::string& column,
+                           const std::string& source, const std::string& source_column);
 
 struct ExplainArgs {
   std::string db;

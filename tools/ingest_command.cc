@@ -1,9 +1,11 @@
 #include <cstdio>
 
+#include "engine/comparison.h"
 #include "engine/ingest.h"
 #include "fmt/format.h"
 #include "storage/store.h"
 #include "tools/commands.h"
+#include "tools/linkage_steps.h"
 
 namespace probity {
 
@@ -19,12 +21,21 @@ int ReportFailure(const absl::Status& status) {
 int RunIngestCommand(const IngestArgs& args) {
   absl::StatusOr<Settings> settings = Settings::Load(args.settings);
   if (!settings.ok()) return ReportFailure(settings.status());
+  // Settings are checked whole before any work, as `run` does: a bad
+  // comparison would otherwise surface only at `train`.
+  if (auto rules = BlockingRulesFromSettings(*settings); !rules.ok()) {
+    return ReportFailure(rules.status());
+  }
+  if (auto specs = ComparisonsFromSettings(*settings); !specs.ok()) {
+    return ReportFailure(specs.status());
+  }
   std::vector<IngestInput> inputs;
   for (const std::string& spec : args.inputs) {
     absl::StatusOr<IngestInput> input = ParseInputSpec(spec);
     if (!input.ok()) return ReportFailure(input.status());
     inputs.push_back(*input);
   }
+  if (absl::Status s = CheckInputs(*settings, inputs); !s.ok()) return ReportFailure(s);
   absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(args.db);
   if (!store.ok()) return ReportFailure(store.status());
   IngestOptions options;

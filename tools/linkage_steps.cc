@@ -10,8 +10,12 @@
 #include <cstring>
 #include <filesystem>
 
+#include "absl/strings/match.h"
+#include "engine/csv_reader.h"
+#include "engine/record_builder.h"
 #include "engine/rejects_writer.h"
 #include "fmt/format.h"
+#include "tools/pseudonym.h"
 
 namespace probity {
 namespace {
@@ -38,6 +42,28 @@ nlohmann::ordered_json BlockingJson(const BlockingStats& stats) {
 }
 
 }  // namespace
+
+absl::Status CheckInputs(const Settings& settings, const std::vector<IngestInput>& inputs) {
+  for (const IngestInput& input : inputs) {
+    const SourceSettings* source = settings.FindSource(input.source);
+    if (source == nullptr) continue;
+    CsvOptions csv_options;  // as Ingest reads it
+    csv_options.delimiter = source->delimiter;
+    csv_options.trim_unquoted = source->trim_spaces;
+    absl::StatusOr<std::unique_ptr<CsvReader>> reader = CsvReader::Open(input.path, csv_options);
+    if (!reader.ok()) return reader.status();
+    absl::StatusOr<RecordBuilder> builder =
+        RecordBuilder::Create(settings, *source, (*reader)->header(), input.path);
+    if (!builder.ok()) return builder.status();
+    CsvRow row;
+    if (!(*reader)->Next(&row)) {
+      if (!(*reader)->status().ok()) return (*reader)->status();
+      return absl::InvalidArgumentError(
+          fmt::format("{}: header only, no data rows", input.path));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::Status MakePrivateDir(const std::string& dir) {
   std::error_code ec;
@@ -106,19 +132,43 @@ absl::StatusOr<RunOutcome> RunLinkage(const RunArgs& args) {
     if (!input.ok()) return input.status();
     inputs.push_back(*input);
   }
+  if (absl::Status s = CheckInputs(*settings, inputs); !s.ok()) return s;
+  std::optional<Pseudonymiser> pseudonymiser;
+  OutputIds output_ids;
+  if (!args.pseudonym_key.empty()) {
+    absl::StatusOr<Pseudonymiser> loaded = Pseudonymiser::FromKeyFile(args.pseudonym_key);
+    if (!loaded.ok()) return loaded.status();
+    pseudonymiser.emplace(*std::move(loaded));
+    output_ids = pseudonymiser->ForOutputs();
+  }
   if (absl::Status s = MakePrivateDir(args.out_dir); !s.ok()) return s;
   std::string db = args.db;
   if (db.empty()) {
     db = args.out_dir + "/store";
     std::error_code ec;
+    if (std::filesystem::exists(db + "/CURRENT", ec)) {
+      // Another run writing to the same folder holds its store: removing it
+      // would pull the files from under that run.
+      storage::StoreOptions existing;
+      existing.create_if_missing = false;
+      absl::StatusOr<std::unique_ptr<storage::Store>> held = storage::Store::Open(db, existing);
+      if (!held.ok() && absl::StrContains(held.status().message(), "already open")) {
+        return held.status();
+      }
+    }
     std::filesystem::remove_all(db, ec);  // a run starts from its inputs alone
   }
   const std::string rejects_path = args.out_dir + "/rejects.csv";
-  std::error_code ec;
-  std::filesystem::remove(rejects_path, ec);
-
   absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(db);
   if (!store.ok()) return store.status();
+  // The outputs are replaced as a set: a previous run's go first and
+  // summary.json is written last, so a run that is killed or fails leaves no
+  // summary.json, never a mix of two runs' files that looks complete.
+  for (const char* name :
+       {"summary.json", "pairs.csv", "clusters.csv", "model.json", "rejects.csv"}) {
+    std::error_code ec;
+    std::filesystem::remove(args.out_dir + "/" + name, ec);
+  }
 
   // Ingest.
   auto stage = Clock::now();
@@ -158,7 +208,7 @@ absl::StatusOr<RunOutcome> RunLinkage(const RunArgs& args) {
   score_options.candidates.threads = args.threads;
   const std::vector<ScoredPair> pairs =
       ScoreCandidatePairs(*job, *model, score_options, &outcome.blocking);
-  if (absl::Status s = WritePairsCsv(args.out_dir + "/pairs.csv", *job, pairs); !s.ok()) return s;
+  if (absl::Status s = WritePairsCsv(args.out_dir + "/pairs.csv", *job, pairs, output_ids); !s.ok()) return s;
   outcome.pairs_written = pairs.size();
   timings["link"] = Seconds(stage);
 
@@ -168,7 +218,7 @@ absl::StatusOr<RunOutcome> RunLinkage(const RunArgs& args) {
   const bool one_to_one = args.one_to_one || settings->one_to_one;
   for (const ScoredPair& p : pairs) outcome.links += p.probability >= threshold ? 1 : 0;
   const std::vector<uint64_t> clusters = ClusterRecords(*job, pairs, threshold, one_to_one);
-  if (absl::Status s = WriteClustersCsv(args.out_dir + "/clusters.csv", *job, clusters); !s.ok()) {
+  if (absl::Status s = WriteClustersCsv(args.out_dir + "/clusters.csv", *job, clusters, output_ids); !s.ok()) {
     return s;
   }
   // Cluster ids persist in the store, so real-time assignment carries on from them.
@@ -197,6 +247,7 @@ absl::StatusOr<RunOutcome> RunLinkage(const RunArgs& args) {
   }
   nlohmann::ordered_json& summary = outcome.summary;
   summary["rows_read"] = rows;
+  summary["pseudonymised_ids"] = pseudonymiser.has_value();
   summary["rows_rejected"] = outcome.ingest.rejected;
   summary["records"] = outcome.records;
   summary["sources"] = sources;

@@ -32,6 +32,11 @@ struct RunOutcome {
 // The whole batch job of `probity run`.
 absl::StatusOr<RunOutcome> RunLinkage(const RunArgs& args);
 
+// Refuses, before anything is written, inputs Ingest would refuse (an
+// unreadable or empty file, a missing column) and inputs that hold a header but
+// no data rows (a failed export). Unknown sources are left to Ingest.
+absl::Status CheckInputs(const Settings& settings, const std::vector<IngestInput>& inputs);
+
 // Creates `dir` (and parents) private to the user if it does not exist.
 absl::Status MakePrivateDir(const std::string& dir);
 

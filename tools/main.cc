@@ -1,5 +1,7 @@
 // probity: the command-line entry point. Parses arguments (CLI11 lives in this
 // file alone: it is slow to compile) and dispatches to tools/*_command.cc.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <string>
 
@@ -8,6 +10,9 @@
 #include "tools/commands.h"
 
 int main(int argc, char** argv) {
+  // Everything probity writes (store files, outputs, logs) holds or derives
+  // from personal data: private to the user, whatever the shell's umask.
+  ::umask(077);
   CLI::App app{"probity: record linkage for probation and police data"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(probity::Version()));
@@ -55,6 +60,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   run_cmd->add_flag("--verbose", run.verbose, "Print the training log (EM iterations)");
+  run_cmd->add_option("--pseudonym-key", run.pseudonym_key,
+                      "Key file: write pseudonymised ids (HMAC-SHA256) in pairs.csv and clusters.csv");
   run_cmd->callback([&] { exit_code = probity::RunRunCommand(run); });
 
   probity::StoreJobArgs job;
@@ -85,6 +92,8 @@ int main(int argc, char** argv) {
   cluster_cmd->add_option("--threshold", job.threshold, "Match probability for links")
       ->check(CLI::Range(0.0, 1.0));
   cluster_cmd->add_flag("--one-to-one", job.one_to_one, "link_only: at most one link per record");
+  cluster_cmd->add_option("--pseudonym-key", job.pseudonym_key,
+                          "Key file: write pseudonymised ids (HMAC-SHA256) in clusters.csv");
   cluster_cmd->callback([&] { exit_code = probity::RunClusterCommand(job); });
 
   probity::ExplainArgs explain;
@@ -173,6 +182,24 @@ int main(int argc, char** argv) {
   outcomes_cmd->add_flag("--naive", outcomes.naive,
                          "Also tabulate naive exact matching on surname + date of birth");
   outcomes_cmd->callback([&] { exit_code = probity::RunOutcomesCommand(outcomes); });
+
+  std::string pseudonym_key, pseudonym_in, pseudonym_out, pseudonym_column, pseudonym_source,
+      pseudonym_source_column;
+  CLI::App* pseudonymise_cmd = app.add_subcommand(
+      "pseudonymise", "Copy a CSV with its ids replaced by keyed-hash pseudonyms, for sharing");
+  pseudonymise_cmd->add_option("--key", pseudonym_key, "Key file (at least 16 bytes)")->required();
+  pseudonymise_cmd->add_option("--input", pseudonym_in, "CSV to copy")->required();
+  pseudonymise_cmd->add_option("--out", pseudonym_out, "Where to write the copy")->required();
+  pseudonymise_cmd->add_option("--column", pseudonym_column,
+                               "Id column (default: the ids of a probity pairs.csv or clusters.csv)");
+  pseudonymise_cmd->add_option("--source", pseudonym_source, "Source of the ids in --column");
+  pseudonymise_cmd->add_option("--source-column", pseudonym_source_column,
+                               "Column naming each row's source, for --column");
+  pseudonymise_cmd->callback([&] {
+    exit_code = probity::RunPseudonymiseCommand(pseudonym_key, pseudonym_in, pseudonym_out,
+                                                pseudonym_column, pseudonym_source,
+                                                pseudonym_source_column);
+  });
 
   try {
     app.parse(argc, argv);

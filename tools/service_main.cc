@@ -16,6 +16,8 @@
 // ids are decimal strings (64-bit values would be rounded by readers that hold
 // JSON numbers as doubles). Ends at end of input with status 0; fails to
 // start (status 1, one line on stderr) without a store or a trained model.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -244,4 +246,7 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace probity
 
-int main(int argc, char** argv) { return probity::Main(argc, argv); }
+int main(int argc, char** argv) {
+  ::umask(077);  // the store's files hold personal data: private to the user
+  return probity::Main(argc, argv);
+}

@@ -7,6 +7,7 @@
 #include "fmt/format.h"
 #include "tools/commands.h"
 #include "tools/linkage_steps.h"
+#include "tools/pseudonym.h"
 #include "tools/store_access.h"
 
 namespace probity {
@@ -137,6 +138,14 @@ int RunLinkCommand(const StoreJobArgs& args) {
 }
 
 int RunClusterCommand(const StoreJobArgs& args) {
+  std::optional<Pseudonymiser> pseudonymiser;
+  OutputIds output_ids;
+  if (!args.pseudonym_key.empty()) {
+    absl::StatusOr<Pseudonymiser> loaded = Pseudonymiser::FromKeyFile(args.pseudonym_key);
+    if (!loaded.ok()) return ReportFailure(loaded.status());
+    pseudonymiser.emplace(*std::move(loaded));
+    output_ids = pseudonymiser->ForOutputs();
+  }
   absl::StatusOr<OpenedJob> opened = OpenJob(args.db, /*read_only=*/false);
   if (!opened.ok()) return ReportFailure(opened.status());
   const LinkJob& job = opened->job;
@@ -180,7 +189,7 @@ int RunClusterCommand(const StoreJobArgs& args) {
       ClusterRecords(job, pairs, threshold, args.one_to_one || job.settings.one_to_one);
   if (absl::Status s = MakePrivateDir(args.out_dir); !s.ok()) return ReportFailure(s);
   const std::string path = args.out_dir + "/clusters.csv";
-  if (absl::Status s = WriteClustersCsv(path, job, ids); !s.ok()) return ReportFailure(s);
+  if (absl::Status s = WriteClustersCsv(path, job, ids, output_ids); !s.ok()) return ReportFailure(s);
   // Cluster ids persist in the store for later look-ups.
   std::vector<std::pair<std::pair<uint16_t, std::string>, uint64_t>> assignments;
   storage::Store& store = *opened->opened.store;
