@@ -13,6 +13,7 @@
 #include "engine/ingest.h"
 #include "engine/link_data.h"
 #include "engine/probity.h"
+#include "engine/record_mirror.h"
 #include "engine/record_builder.h"
 #include "engine/settings.h"
 #include "fmt/format.h"
@@ -81,8 +82,16 @@ class RealtimeEngine final : public Engine {
   absl::StatusOr<std::vector<std::optional<uint64_t>>> ClustersOf(const std::vector<Scored>& scored,
                                                                   size_t count) const;
   void ApplyTerms(const std::vector<storage::TfTerm>& terms, int64_t delta);
+  // Applies a stored write to the mirror, if there is one.
+  void MirrorPut(const storage::StoredRecord& stored,
+                 const std::optional<storage::StoredRecord>& previous) {
+    if (mirror_ == nullptr) return;
+    static const std::vector<storage::BlockKey> kNone;
+    mirror_->Put(stored, previous.has_value() ? previous->block_keys : kNone);
+  }
 
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<RecordMirror> mirror_;  // null unless EngineOptions::in_memory
   Settings settings_;
   std::vector<BlockingRule> rules_;
   std::vector<ComparisonSpec> specs_;
@@ -191,6 +200,10 @@ absl::Status RealtimeEngine::Init(const std::string& dir, const EngineOptions& o
     info.builder.emplace(*std::move(builder));
     index_of_code_[info.code] = info.index;
   }
+  if (options.in_memory) {
+    mirror_ = std::make_unique<RecordMirror>();
+    if (absl::Status s = mirror_->Load(*store_); !s.ok()) return s;
+  }
   for (FieldKind kind : {FieldKind::kSurname, FieldKind::kForename, FieldKind::kDob}) {
     TermCounts& counts = terms_[static_cast<uint8_t>(kind)];
     absl::Status s = store_->ForEachTerm(static_cast<uint8_t>(kind),
@@ -261,21 +274,43 @@ absl::Status RealtimeEngine::Score(const SourceInfo& source, const Record& query
   for (const BlockingRule& rule : rules_) AppendBlockKeys(rule, query, &keys);
   absl::flat_hash_set<std::pair<uint16_t, std::string>> seen;
   std::vector<std::pair<uint16_t, std::string>> candidates;
-  absl::Status blocks = store_->ForEachInBlocks(keys, [&](uint16_t code, std::string_view id) {
-    if (code == source.code && id == query.id) return true;  // not its own candidate
+  // True when (code, id) is a new candidate of the query.
+  const auto admit = [&](uint16_t code, std::string_view id) -> const uint16_t* {
+    if (code == source.code && id == query.id) return nullptr;  // not its own candidate
     const auto index = index_of_code_.find(code);
-    if (index == index_of_code_.end()) return true;
+    if (index == index_of_code_.end()) return nullptr;
     const bool same = index->second == source.index;
-    if (settings_.link_type == LinkType::kLinkOnly && same) return true;
-    if (settings_.link_type == LinkType::kDedupeOnly && !same) return true;
-    if (seen.emplace(code, std::string(id)).second) candidates.emplace_back(code, std::string(id));
-    return candidates.size() < max_candidates_;
-  });
-  if (!blocks.ok()) return blocks;
-
+    if (settings_.link_type == LinkType::kLinkOnly && same) return nullptr;
+    if (settings_.link_type == LinkType::kDedupeOnly && !same) return nullptr;
+    if (!seen.emplace(code, std::string(id)).second) return nullptr;
+    return &index->second;
+  };
   data->Add(source.index, query);
   scored->clear();
   Record record;
+  if (mirror_ != nullptr) {
+    // Index and payloads from memory, in the order the store would give them.
+    absl::Status decoded;
+    mirror_->ForEachCandidate(keys, [&](uint16_t code, std::string_view id,
+                                        std::string_view payload) {
+      const uint16_t* index = admit(code, id);
+      if (index == nullptr) return true;
+      record.id = id;
+      decoded = DecodeRecord(payload, &record);
+      if (!decoded.ok()) return false;
+      scored->push_back(Scored{*index, std::string(id), 0, data->size()});
+      data->Add(*index, record);
+      return scored->size() < max_candidates_;
+    });
+    if (!decoded.ok()) return decoded;
+  } else {
+    absl::Status blocks = store_->ForEachInBlocks(keys, [&](uint16_t code, std::string_view id) {
+      if (admit(code, id) != nullptr) candidates.emplace_back(code, std::string(id));
+      return candidates.size() < max_candidates_;
+    });
+    if (!blocks.ok()) return blocks;
+  }
+  // Without a mirror, the candidates' records come from the store in one read.
   absl::Status read = store_->MultiGetPayloads(
       candidates, [&](size_t i, const std::string_view* payload) -> absl::Status {
         if (payload == nullptr) return absl::OkStatus();  // removed since the index was read
@@ -339,11 +374,19 @@ Candidate RealtimeEngine::MakeCandidate(const LinkData& data, const Scored& s,
 
 absl::StatusOr<std::vector<std::optional<uint64_t>>> RealtimeEngine::ClustersOf(
     const std::vector<Scored>& scored, size_t count) const {
+  std::vector<std::optional<uint64_t>> clusters;
+  if (mirror_ != nullptr) {
+    std::vector<std::pair<uint16_t, std::string_view>> keys;
+    for (size_t i = 0; i < scored.size() && i < count; ++i) {
+      keys.emplace_back(sources_[scored[i].source_index].code, scored[i].id);
+    }
+    mirror_->GetClusters(keys, &clusters);
+    return clusters;
+  }
   std::vector<std::pair<uint16_t, std::string>> keys;
   for (size_t i = 0; i < scored.size() && i < count; ++i) {
     keys.emplace_back(sources_[scored[i].source_index].code, scored[i].id);
   }
-  std::vector<std::optional<uint64_t>> clusters;
   if (absl::Status s = store_->GetClusters(keys, &clusters); !s.ok()) return s;
   return clusters;
 }
@@ -379,6 +422,7 @@ absl::Status RealtimeEngine::Upsert(const InputRecord& input) {
   if (!previous.ok()) return previous.status();
   const storage::StoredRecord stored = MakeStoredRecord((*source)->code, *record, rules_);
   if (absl::Status s = store_->Put(stored); !s.ok()) return s;
+  MirrorPut(stored, *previous);
   if (previous->has_value()) ApplyTerms((*previous)->tf_terms, -1);
   ApplyTerms(stored.tf_terms, +1);
   return absl::OkStatus();
@@ -392,6 +436,7 @@ absl::Status RealtimeEngine::Remove(const std::string& source_name, const std::s
   if (!previous.ok()) return previous.status();
   if (!previous->has_value()) return absl::OkStatus();
   if (absl::Status s = store_->Delete((*source)->code, id); !s.ok()) return s;
+  if (mirror_ != nullptr) mirror_->Remove((*source)->code, id, (*previous)->block_keys);
   ApplyTerms((*previous)->tf_terms, -1);
   return absl::OkStatus();
 }
@@ -460,6 +505,8 @@ absl::StatusOr<Assignment> RealtimeEngine::MatchAndAssign(const InputRecord& inp
   }
   const storage::StoredRecord stored = MakeStoredRecord(source.code, *record, rules_);
   if (absl::Status s = store_->PutWithClusters(stored, changes); !s.ok()) return s;
+  MirrorPut(stored, *previous);
+  if (mirror_ != nullptr) mirror_->SetClusters(changes);
   if (previous->has_value()) ApplyTerms((*previous)->tf_terms, -1);
   ApplyTerms(stored.tf_terms, +1);
   return assignment;

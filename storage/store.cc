@@ -357,9 +357,6 @@ rdb::ColumnFamilyOptions MakeCfOptions(int cf, const std::shared_ptr<rdb::Cache>
       options.memtable_insert_with_hint_prefix_extractor.reset(rdb::NewFixedPrefixTransform(1));
       table.filter_policy.reset(rdb::NewBloomFilterPolicy(10));
       table.whole_key_filtering = false;
-      // A block is found by hashing its prefix instead of a binary search
-      // through the file's index (the real-time look-up seeks once per rule).
-      table.index_type = rdb::BlockBasedTableOptions::kHashSearch;
       break;
     case kCfTf:
       options.write_buffer_size = size_t{32} << 20;
@@ -1476,6 +1473,26 @@ absl::Status Store::ForEachClusterMember(
     const uint16_t source = static_cast<uint16_t>(
         (static_cast<uint8_t>(key[lower.size()]) << 8) | static_cast<uint8_t>(key[lower.size() + 1]));
     if (!fn(source, key.substr(lower.size() + 2))) break;
+  }
+  return impl_->Error(it->status());
+}
+
+absl::Status Store::ForEachClusterAssignment(
+    const std::function<bool(uint16_t, std::string_view, uint64_t)>& fn) const {
+  // Assignments are keyed by record key; member-index keys start FF FF, past
+  // every source code.
+  const std::string upper("\xff\xff", 2);
+  rdb::Slice upper_slice(upper);
+  rdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf(kCfClusters)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key = ToView(it->key());
+    const std::string_view value = ToView(it->value());
+    if (key.size() < 2 || value.size() != 8) {
+      return absl::DataLossError(impl_->dir + ": malformed cluster assignment");
+    }
+    if (!fn(GetBE16(key.data()), key.substr(2), GetBE64(value.data()))) break;
   }
   return impl_->Error(it->status());
 }

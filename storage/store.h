@@ -175,6 +175,10 @@ class Store {
   // own and any it merges), all in one batch.
   absl::Status PutWithClusters(const StoredRecord& record,
                                const std::vector<ClusterAssignment>& assignments);
+  // Calls fn(source, id, cluster_id) for every clustered record, in record key
+  // order, until it returns false.
+  absl::Status ForEachClusterAssignment(
+      const std::function<bool(uint16_t, std::string_view, uint64_t)>& fn) const;
   // Calls fn(source, id) for every record assigned to `cluster_id`.
   absl::Status ForEachClusterMember(uint64_t cluster_id,
                                     const std::function<bool(uint16_t, std::string_view)>& fn) const;

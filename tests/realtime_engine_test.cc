@@ -291,26 +291,32 @@ TEST_F(RealtimeEngineTest, MatchCandidatesAreTheBatchCandidatePairs) {
     ASSERT_TRUE(stats.oversized.empty());
     ASSERT_TRUE(stats.skipped_rules.empty());
   }
-  std::unique_ptr<Engine> engine = OpenEngine(BatchStore(), {});
-  ASSERT_NE(engine, nullptr);
-  size_t pairs = 0;
-  for (size_t i = 0; i < inputs_->size(); i += 2) {
-    const InputRecord& query = (*inputs_)[i];
-    absl::StatusOr<std::vector<Candidate>> found = engine->Match(query, 100000);
-    ASSERT_TRUE(found.ok()) << found.status();
-    std::map<Key, double> got;
-    for (const Candidate& c : *found) got[Key{c.source, c.id}] = c.match_weight;
-    const std::map<Key, double>& expected = batch[Key{query.source, query.id}];
-    ASSERT_EQ(got.size(), expected.size()) << query.source << ":" << query.id;
-    for (const auto& [key, weight] : expected) {
-      const auto it = got.find(key);
-      ASSERT_NE(it, got.end()) << query.source << ":" << query.id << " -> " << key.second;
-      EXPECT_NEAR(it->second, weight, 1e-9) << query.source << ":" << query.id << " -> "
-                                            << key.second;
+  // Both look-up paths: the in-memory mirror and the store's own index.
+  for (const bool in_memory : {true, false}) {
+    EngineOptions options;
+    options.in_memory = in_memory;
+    std::unique_ptr<Engine> engine = OpenEngine(BatchStore(), options);
+    ASSERT_NE(engine, nullptr);
+    size_t pairs = 0;
+    for (size_t i = 0; i < inputs_->size(); i += 2) {
+      const InputRecord& query = (*inputs_)[i];
+      absl::StatusOr<std::vector<Candidate>> found = engine->Match(query, 100000);
+      ASSERT_TRUE(found.ok()) << found.status();
+      std::map<Key, double> got;
+      for (const Candidate& c : *found) got[Key{c.source, c.id}] = c.match_weight;
+      const std::map<Key, double>& expected = batch[Key{query.source, query.id}];
+      ASSERT_EQ(got.size(), expected.size()) << query.source << ":" << query.id << " in_memory "
+                                             << in_memory;
+      for (const auto& [key, weight] : expected) {
+        const auto it = got.find(key);
+        ASSERT_NE(it, got.end()) << query.source << ":" << query.id << " -> " << key.second;
+        EXPECT_NEAR(it->second, weight, 1e-9) << query.source << ":" << query.id << " -> "
+                                              << key.second;
+      }
+      pairs += expected.size();
     }
-    pairs += expected.size();
+    EXPECT_GT(pairs, 2000u);
   }
-  EXPECT_GT(pairs, 2000u);
 }
 
 // A field mapped to the id column (police "pnc" is the pnc_id column) takes
@@ -690,8 +696,12 @@ TEST_F(RealtimeEngineTest, ConcurrentWritersAndReadersKeepTheStoreConsistent) {
     ASSERT_TRUE(found.ok());
     before.push_back(*found);
   }
+  // Reopened on the store's own index: the mirror the writers kept up to date
+  // gave the same candidates as the store holds.
   engine.reset();
-  engine = OpenEngine(dir.File("store"), ModelOnly());
+  EngineOptions from_store = ModelOnly();
+  from_store.in_memory = false;
+  engine = OpenEngine(dir.File("store"), from_store);
   ASSERT_NE(engine, nullptr);
   for (size_t i = 0, q = 0; i < pool.size(); i += 10, ++q) {
     absl::StatusOr<std::vector<Candidate>> found = engine->Match(*pool[i], 20);

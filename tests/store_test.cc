@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -153,6 +154,16 @@ TEST(StoreTest, ReopenKeepsRecordsSourcesMetaModelsClusters) {
   EXPECT_FALSE(store->GetModel("other")->has_value());
   EXPECT_EQ(store->GetCluster(1, "r1")->value_or(0), 99u);
   EXPECT_FALSE(store->GetCluster(1, "r2")->has_value());
+  // Every assignment, in record key order, and none of the member-index keys.
+  std::vector<std::tuple<uint16_t, std::string, uint64_t>> assignments;
+  ASSERT_TRUE(store
+                  ->ForEachClusterAssignment([&](uint16_t source, std::string_view id, uint64_t c) {
+                    assignments.emplace_back(source, std::string(id), c);
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(assignments, (std::vector<std::tuple<uint16_t, std::string, uint64_t>>{
+                             {1, "r1", 99}, {2, "r2", 99}}));
   EXPECT_EQ(Count(*store, 5, "v"), 2);
   EXPECT_THAT(BlockMembers(*store, {1, 7}),
               UnorderedElementsAre(std::pair<uint16_t, std::string>(1, "r1"),

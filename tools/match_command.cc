@@ -70,7 +70,10 @@ int RunMatchCommand(const MatchArgs& args) {
     if (!source.ok()) return ReportFailure(source.status());
     record->source = *std::move(source);
   }
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(args.db, EngineOptions{});
+  EngineOptions options;
+  options.in_memory = false;  // one look-up: reading the store's index beats loading it all
+  options.cache_bytes = size_t{512} << 20;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(args.db, options);
   if (!engine.ok()) return ReportFailure(engine.status());
   absl::StatusOr<std::vector<Candidate>> candidates = (*engine)->Match(*record, args.k);
   if (!candidates.ok()) return ReportFailure(candidates.status());
