@@ -55,12 +55,16 @@ void AddIdentifier(Identifier id, std::vector<Identifier>* ids, FieldQuality* q)
 NameValue MakeNameValue(std::string_view raw) {
   NameValue name;
   name.text = NormaliseName(raw);
+  bool first = true;
   for (std::string_view token : NameTokens(name.text)) {
     const MetaphoneCodes codes = DoubleMetaphone(token);
-    if (!name.metaphone.empty()) {
+    // One code per token, space-separated even when a code is empty ("H
+    // JONES" -> " JNS"), so codes line up with tokens.
+    if (!first) {
       name.metaphone.push_back(' ');
       name.metaphone_alt.push_back(' ');
     }
+    first = false;
     name.metaphone += codes.primary;
     name.metaphone_alt += codes.alternate;
   }
