@@ -174,7 +174,9 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
   RejectsWriter rejects(options.rejects_path);
   Progress progress(options.show_progress);
   absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> seen_ids;
-  std::unique_ptr<storage::Store::BulkWriter> writer = store.NewBulkWriter();
+  storage::Store::BulkWriterOptions writer_options;
+  if (options.memory_bytes > 0) writer_options.memory_bytes = options.memory_bytes;
+  std::unique_ptr<storage::Store::BulkWriter> writer = store.NewBulkWriter(writer_options);
 
   for (Opened& input : opened) {
     const auto source_start = std::chrono::steady_clock::now();

@@ -32,6 +32,9 @@ struct IngestOptions {
   std::string rejects_path = "rejects.csv";
   bool show_progress = false;  // progress on stderr, only when it is a terminal
   int threads = 0;             // normalising threads; 0 = one per core
+  // Memory for records waiting to be written to the store (see
+  // storage::Store::BulkWriterOptions); 0 = the store's default.
+  size_t memory_bytes = 0;
 };
 
 struct SourceIngestReport {

@@ -60,13 +60,11 @@ constexpr size_t kBlockPrefixLen = 9;  // rule(1) + hash(8)
 constexpr size_t kNumStripes = 256;
 constexpr std::string_view kFormatVersionKey = "format_version";
 constexpr std::string_view kSourceKeyPrefix = "source/";
-// A bulk batch is written when it holds this many records or bytes (about).
-constexpr size_t kBulkBatchRecords = 65536;
-constexpr size_t kBulkBatchBytes = size_t{64} << 20;
-// Smaller batches go through a WriteBatch instead of SST files.
+// Smaller runs go through a WriteBatch instead of SST files.
 constexpr size_t kBulkIngestMinRecords = 2048;
-// Finish compacts when the writer ingested at least this many batches.
-constexpr int kBulkCompactMinBatches = 4;
+// Finish compacts when the writer ingested at least this many runs (they
+// overlap in level 0).
+constexpr int kBulkCompactMinRuns = 2;
 // Bulk SST files are written into the store directory under this prefix, then
 // moved into RocksDB; leftovers (a crash mid-batch) are removed on open.
 constexpr std::string_view kBulkFilePrefix = "probity-bulk-";
@@ -423,10 +421,11 @@ class HashSet64 {
   size_t size_ = 0;
 };
 
-// Open-addressing map from 64-bit hash to a batch index (0 is the empty key).
+// Open-addressing map from 64-bit hash to a batch index (0 is the empty key);
+// grows as needed (load factor <= 0.5).
 class HashIndex64 {
  public:
-  explicit HashIndex64(size_t expected) {
+  explicit HashIndex64(size_t expected = 8) {
     size_t capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
     keys_.assign(capacity, 0);
@@ -440,14 +439,10 @@ class HashIndex64 {
       if (keys_[i] == 0) return -1;
     }
   }
-  // Requires: `h` absent, and fewer than `expected` entries.
-  void Insert(uint64_t h, uint32_t value) {
-    h = h == 0 ? 1 : h;
-    size_t i = h & Mask();
-    while (keys_[i] != 0) i = (i + 1) & Mask();
-    keys_[i] = h;
-    values_[i] = value;
-    ++size_;
+  // Inserts `h` or replaces its value.
+  void Set(uint64_t h, uint32_t value) {
+    if ((size_ + 1) * 2 > keys_.size()) Grow();
+    SetNoGrow(h == 0 ? 1 : h, value);
   }
   size_t size() const { return size_; }
   void Clear() {
@@ -458,6 +453,23 @@ class HashIndex64 {
 
  private:
   size_t Mask() const { return keys_.size() - 1; }
+  void SetNoGrow(uint64_t h, uint32_t value) {
+    size_t i = h & Mask();
+    while (keys_[i] != 0 && keys_[i] != h) i = (i + 1) & Mask();
+    if (keys_[i] == 0) ++size_;
+    keys_[i] = h;
+    values_[i] = value;
+  }
+  void Grow() {
+    std::vector<uint64_t> old_keys(keys_.size() * 2, 0);
+    std::vector<uint32_t> old_values(values_.size() * 2, 0);
+    old_keys.swap(keys_);
+    old_values.swap(values_);
+    size_ = 0;
+    for (size_t i = 0; i < old_keys.size(); ++i) {
+      if (old_keys[i] != 0) SetNoGrow(old_keys[i], old_values[i]);
+    }
+  }
   std::vector<uint64_t> keys_;
   std::vector<uint32_t> values_;
   size_t size_ = 0;
@@ -753,23 +765,30 @@ struct Store::Impl {
 
 // ---- BulkWriter ----
 
-// The bulk writer. The caller's thread only collects records into a batch (a
-// repeated id replaces its pending version); a worker thread writes each full
-// batch while the caller fills the next. A batch is written with every column
-// family's entries in key order:
-//   - large batches as one SST file per column family, ingested atomically
-//     (IngestExternalFiles) into level 0: no memtable, no WAL, durable once
-//     ingested. Automatic compaction pauses meanwhile (Impl::BeginBulk) and
-//     Finish compacts once, so the load is merged once instead of the growing
-//     lower level being rewritten for every few batches. Index and term files
-//     that Finish is sure to compact are written without filters.
-//   - small batches (a remainder at Finish) as one WriteBatch without WAL.
+// The bulk writer. The caller's thread appends each record to a run: its key
+// and encoded value to one arena, its block-index entries as two integers
+// each, its term counts to a hash table (a repeated id replaces its pending
+// version). A worker thread writes a full run while the caller fills the next.
+// A run is written with every column family's entries in key order:
+//   - large runs as SST files (one for records, two key ranges for blocks, one
+//     for terms), ingested atomically (IngestExternalFiles): no memtable, no
+//     WAL, durable once ingested. A run is as large as the memory budget
+//     allows (BulkWriterOptions), so a load of about a million records is one run,
+//     ingested straight into the bottom level with nothing to compact. Larger
+//     loads are several overlapping runs in level 0: automatic compaction
+//     pauses meanwhile (Impl::BeginBulk) and Finish compacts once. Index and
+//     term files that Finish is sure to compact are written without filters.
+//   - small runs (a remainder at Finish) as one WriteBatch without WAL.
 class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
  public:
-  explicit BulkWriterImpl(Store::Impl* impl)
-      : impl_(impl), source_state_(size_t{1} << 16, kUnknown), batch_index_(kBulkBatchRecords) {
-    filling_.records.reserve(kBulkBatchRecords);
-  }
+  // A run is written when it holds 4/5 of options.memory_bytes (records,
+  // encoded, and 12 bytes per block-index entry), less what the run being
+  // written holds, or options.max_run_records records.
+  BulkWriterImpl(Store::Impl* impl, const BulkWriterOptions& options)
+      : impl_(impl),
+        memory_bytes_(std::max<size_t>(options.memory_bytes, 1)),
+        max_run_records_(std::clamp<size_t>(options.max_run_records, 1, size_t{1} << 24)),
+        source_state_(size_t{1} << 16, kUnknown) {}
 
   ~BulkWriterImpl() override {
     {
@@ -787,19 +806,19 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     key_.clear();
     AppendRecordKey(&key_, record.source, record.id);
     const uint64_t h = HashKey(key_);
-    if (const int64_t i = batch_index_.Find(h); i >= 0) {
-      Pending& earlier = filling_.records[static_cast<size_t>(i)];
-      if (earlier.record.source == record.source && earlier.record.id == record.id) {
-        // The later version wins; the earlier one was never written, so its
-        // look-up flag (about the store before this batch) still holds.
-        filling_.bytes += RecordBytes(record);
-        earlier.record = std::move(record);
-        return MaybeSubmit();
+    bool lookup = true;
+    if (const int64_t i = run_index_.Find(h); i >= 0) {
+      const auto earlier = static_cast<uint32_t>(i);
+      if (filling_.Key(earlier) == key_) {
+        // The later version wins. The earlier one was never written, so its
+        // look-up flag (about the store before this run) still holds.
+        lookup = filling_.records[earlier].lookup;
+        filling_.Kill(earlier);
+        return Append(record, h, lookup);
       }
       status_ = Submit();  // two ids with one hash: rare, keep them apart
       if (!status_.ok()) return status_;
     }
-    bool lookup = true;
     if (SourceIsFresh(record.source)) {
       // Nothing of this source existed when the writer started: only ids this
       // writer wrote before can have an old version.
@@ -807,10 +826,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       written_ids_.Insert(h);
     }
     if (!status_.ok()) return status_;
-    batch_index_.Insert(h, static_cast<uint32_t>(filling_.records.size()));
-    filling_.bytes += RecordBytes(record);
-    filling_.records.push_back(Pending{std::move(record), lookup});
-    return MaybeSubmit();
+    return Append(record, h, lookup);
   }
 
   absl::Status Finish() override {
@@ -824,7 +840,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     flush_options.wait = true;
     status_ = impl_->Error(impl_->db->Flush(flush_options, impl_->handles));
     if (!status_.ok() || !bulk_mode_) return status_;
-    if (ingested_batches_ >= kBulkCompactMinBatches) {
+    if (ingested_runs_ >= kBulkCompactMinRuns) {
       status_ = impl_->CompactBulkFamilies();
       if (!status_.ok()) return status_;
     }
@@ -835,98 +851,258 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
 
  private:
   enum SourceState : int8_t { kUnknown = 0, kFresh, kHasRecords };
+  static constexpr uint32_t kDead = UINT32_MAX;  // a rank no record has
 
-  struct Pending {
-    StoredRecord record;
-    bool lookup;  // may replace a stored version
-  };
-
-  // A block-index entry as two integers whose order is the order of its key
-  // (rule, hash, then the record key): `hi` holds the rule and the top 7
-  // hash bytes, `lo` the last hash byte, the record's rank in key order and a
-  // delete flag. Sorting them touches no key bytes.
+  // A block-index entry of one rule (the run keeps a list per rule): its
+  // hash and a record number, 12 bytes. Entries of one rule sort in the order
+  // of their keys (rule, hash, then the record key) once the number is the
+  // record's rank in key order (SortRuleEntries): sorting touches no key bytes.
   struct EntryRef {
-    uint64_t hi;
-    uint64_t lo;
+    uint32_t hash_hi;
+    uint32_t hash_lo;
+    uint32_t number;  // the record's index in the run, then its rank
+    uint64_t hash() const { return (uint64_t{hash_hi} << 32) | hash_lo; }
     friend bool operator<(const EntryRef& a, const EntryRef& b) {
-      return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo;
+      if (a.hash_hi != b.hash_hi) return a.hash_hi < b.hash_hi;
+      if (a.hash_lo != b.hash_lo) return a.hash_lo < b.hash_lo;
+      return a.number < b.number;
     }
     friend bool operator==(const EntryRef&, const EntryRef&) = default;
-    bool is_delete() const { return (lo & 1) != 0; }
-    uint32_t rank() const { return static_cast<uint32_t>((lo >> 1) & 0xffffffffu); }
+    static EntryRef Make(uint64_t hash, uint32_t number) {
+      return EntryRef{static_cast<uint32_t>(hash >> 32), static_cast<uint32_t>(hash), number};
+    }
+  };
+  static_assert(sizeof(EntryRef) == 12);
+
+  // One rule's entries of a run, in chunks (no reallocation, no slack).
+  class EntryList {
+   public:
+    void push_back(const EntryRef& ref) {
+      if (chunks_.empty() || chunks_.back().size() == kChunk) {
+        chunks_.emplace_back();
+        chunks_.back().reserve(kChunk);
+      }
+      chunks_.back().push_back(ref);
+      ++size_;
+    }
+    size_t size() const { return size_; }
+    std::vector<std::vector<EntryRef>>& chunks() { return chunks_; }
+    void clear() {
+      chunks_.clear();
+      size_ = 0;
+    }
+
+   private:
+    static constexpr size_t kChunk = 4096;
+    std::vector<std::vector<EntryRef>> chunks_;
+    size_t size_ = 0;
   };
 
-  struct Batch {
-    std::vector<Pending> records;
-    size_t bytes = 0;
-    // Filled by the worker:
-    std::vector<uint32_t> order;  // records indices in key order
-    std::vector<uint32_t> rank;   // records index -> position in key order
-    std::string ranked_keys;      // record keys in key order, back to back
-    std::vector<uint32_t> ranked_offsets;  // rank -> offset in ranked_keys (+ end)
-    std::vector<EntryRef> entry_refs;
-    TermDeltas tf;
+  // Bytes in blocks of 4 MiB that never move (a growing string would copy
+  // everything, and hold twice the memory, at each doubling).
+  class Arena {
+   public:
+    // Copies `a` then `b` into one contiguous place and returns it.
+    const char* Append(std::string_view a, std::string_view b) {
+      const size_t n = a.size() + b.size();
+      if (blocks_.empty() || used_ + n > block_size_) {
+        block_size_ = std::max(kBlockSize, n);
+        blocks_.push_back(std::make_unique<char[]>(block_size_));
+        used_ = 0;
+        bytes_ += block_size_;
+      }
+      char* p = blocks_.back().get() + used_;
+      std::memcpy(p, a.data(), a.size());
+      std::memcpy(p + a.size(), b.data(), b.size());
+      used_ += n;
+      return p;
+    }
+    size_t bytes() const { return bytes_; }
+    void clear() {
+      blocks_.clear();
+      used_ = block_size_ = bytes_ = 0;
+    }
 
+   private:
+    static constexpr size_t kBlockSize = size_t{4} << 20;
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    size_t used_ = 0;
+    size_t block_size_ = 0;
+    size_t bytes_ = 0;
+  };
+
+  // Where a record's key and value sit in the run's arena.
+  struct RecordRef {
+    const char* data;  // key bytes, then value bytes
+    uint32_t key_size;
+    uint32_t value_size;
+    uint64_t sort_prefix;  // the key's first 8 bytes, big-endian, zero-padded
+    bool lookup;           // may replace a stored version
+    bool dead;             // replaced by a later version in the same run
+  };
+
+  struct Run {
+    Arena arena;
+    std::vector<RecordRef> records;
+    std::array<EntryList, 256> entries;  // by rule
+    std::array<EntryList, 256> deletes;  // by rule: retracted entries of old versions
+    size_t entry_count = 0;
+    TermDeltas tf;
+    size_t dead = 0;
+    // Filled by the worker:
+    std::vector<uint32_t> order;  // live records indices in key order
+    std::vector<uint32_t> rank;   // records index -> position in key order (kDead)
+    std::string ranked_keys;      // live records' keys in key order, back to back
+    std::vector<uint32_t> ranked_offsets;  // rank -> offset in ranked_keys (+ end)
+
+    void AddEntry(const BlockKey& bk, uint32_t number, bool is_delete) {
+      (is_delete ? deletes : entries)[bk.rule].push_back(EntryRef::Make(bk.hash, number));
+      ++entry_count;
+    }
+
+    size_t live() const { return records.size() - dead; }
+    size_t bytes() const {
+      return arena.bytes() + records.size() * sizeof(RecordRef) +
+             entry_count * sizeof(EntryRef);
+    }
+    std::string_view Key(uint32_t i) const {
+      return std::string_view(records[i].data, records[i].key_size);
+    }
+    std::string_view Value(uint32_t i) const {
+      return std::string_view(records[i].data + records[i].key_size, records[i].value_size);
+    }
     std::string_view RankedKey(uint32_t r) const {
       return std::string_view(ranked_keys.data() + ranked_offsets[r],
                               ranked_offsets[r + 1] - ranked_offsets[r]);
     }
-    // Writes the full block-index key of `ref` into `key`.
-    void EntryKey(const EntryRef& ref, std::string* key) const {
+    // Writes the full block-index key of a ranked `ref` of `rule` into `key`.
+    void EntryKey(size_t rule, const EntryRef& ref, std::string* key) const {
       key->clear();
-      PutBE64(key, ref.hi);
-      key->push_back(static_cast<char>(ref.lo >> 56));
-      key->append(RankedKey(ref.rank()));
+      key->push_back(static_cast<char>(rule));
+      PutBE64(key, ref.hash());
+      key->append(RankedKey(ref.number));
     }
-    void AddEntry(const BlockKey& bk, uint32_t record_rank, bool is_delete) {
-      entry_refs.push_back(EntryRef{(uint64_t{bk.rule} << 56) | (bk.hash >> 8),
-                                    ((bk.hash & 0xff) << 56) | (uint64_t{record_rank} << 1) |
-                                        (is_delete ? 1u : 0u)});
+    // Drops a pending record: its entries are dropped when ranked, its terms now.
+    void Kill(uint32_t i) {
+      std::vector<BlockKey> keys;
+      std::vector<TfTerm> terms;
+      std::string_view payload;
+      // The value was encoded by Append, so it decodes.
+      if (DecodeRecordValue(Value(i), &keys, &terms, &payload)) {
+        for (const TfTerm& term : terms) tf.Add(term.field, term.value, -1);
+      }
+      records[i].dead = true;
+      ++dead;
     }
     void Clear() {
+      arena.clear();
       records.clear();
-      bytes = 0;
+      for (EntryList& list : entries) list.clear();
+      for (EntryList& list : deletes) list.clear();
+      entry_count = 0;
+      tf.Clear();
+      dead = 0;
       order.clear();
       rank.clear();
       ranked_keys.clear();
       ranked_offsets.clear();
-      entry_refs.clear();
-      tf.Clear();
     }
   };
 
-  static size_t RecordBytes(const StoredRecord& r) {
-    return r.payload.size() + r.id.size() + 32 +
-           r.block_keys.size() * (kBlockPrefixLen + 2 + r.id.size()) + r.tf_terms.size() * 24;
+  static uint64_t SortPrefix(std::string_view key) {
+    unsigned char b[8] = {};
+    std::memcpy(b, key.data(), std::min<size_t>(8, key.size()));
+    uint64_t v = 0;
+    for (unsigned char c : b) v = (v << 8) | c;
+    return v;
   }
+
+  // One SST file of a run, removed unless ingested (RocksDB moves it).
+  class SstFile {
+   public:
+    SstFile(Store::Impl* impl, Cf cf, bool no_filters) : impl_(impl) {
+      static std::atomic<uint64_t> sequence{0};
+      path_ = impl->dir + "/" + std::string(kBulkFilePrefix) + std::to_string(::getpid()) + "-" +
+              std::to_string(sequence.fetch_add(1)) + ".sst";
+      writer_ = std::make_unique<rdb::SstFileWriter>(
+          rdb::EnvOptions(), impl->SstOptions(cf), impl->cf(cf), /*invalidate_page_cache=*/false,
+          rdb::Env::IOPriority::IO_TOTAL, /*skip_filters=*/no_filters && cf != kCfRecords);
+      status_ = writer_->Open(path_);
+    }
+    ~SstFile() {
+      writer_.reset();
+      ::unlink(path_.c_str());  // gone already when ingested
+    }
+    void Put(std::string_view key, std::string_view value) {
+      if (status_.ok()) status_ = writer_->Put(ToSlice(key), ToSlice(value));
+    }
+    void Delete(std::string_view key) {
+      if (status_.ok()) status_ = writer_->Delete(ToSlice(key));
+    }
+    void Merge(std::string_view key, const rdb::Slice& value) {
+      if (status_.ok()) status_ = writer_->Merge(ToSlice(key), value);
+    }
+    // Finishes the file and adds its path to `files`.
+    absl::Status Finish(std::vector<std::string>* files) {
+      if (status_.ok()) status_ = writer_->Finish();
+      if (!status_.ok()) return impl_->Error(status_);
+      files->push_back(path_);
+      return absl::OkStatus();
+    }
+
+   private:
+    Store::Impl* impl_;
+    std::string path_;
+    std::unique_ptr<rdb::SstFileWriter> writer_;
+    rdb::Status status_;
+  };
 
   // ---- Caller side ----
 
-  absl::Status MaybeSubmit() {
-    if (filling_.records.size() >= kBulkBatchRecords || filling_.bytes >= kBulkBatchBytes) {
-      status_ = Submit();
-    }
+  absl::Status Append(const StoredRecord& record, uint64_t h, bool lookup) {
+    Run& run = filling_;
+    const auto index = static_cast<uint32_t>(run.records.size());
+    value_.clear();
+    EncodeRecordHeader(record.block_keys, record.tf_terms, &value_);
+    value_.append(record.payload);
+    run.records.push_back(RecordRef{run.arena.Append(key_, value_),
+                                    static_cast<uint32_t>(key_.size()),
+                                    static_cast<uint32_t>(value_.size()), SortPrefix(key_), lookup,
+                                    false});
+    for (const BlockKey& bk : record.block_keys) run.AddEntry(bk, index, false);
+    for (const TfTerm& term : record.tf_terms) run.tf.Add(term.field, term.value, 1);
+    run_index_.Set(h, index);
+    // The run being written and this one share memory_bytes_.
+    const size_t writing = writing_bytes_.load();
+    const size_t limit =
+        std::min(memory_bytes_ / 5 * 4, memory_bytes_ > writing ? memory_bytes_ - writing : 0);
+    if (run.bytes() >= limit || run.records.size() >= max_run_records_) status_ = Submit();
     return status_;
   }
 
-  // Hands the filling batch to the worker once it has finished the previous one.
+  // Hands the filling run to the worker once it has finished the previous one.
   absl::Status Submit() {
-    if (filling_.records.empty()) return absl::OkStatus();
+    if (filling_.live() == 0) {
+      filling_.Clear();
+      run_index_.Clear();
+      return absl::OkStatus();
+    }
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [this] { return !has_work_; });
       if (!worker_status_.ok()) return worker_status_;
-      std::swap(filling_, writing_);  // filling_ gets the batch the worker cleared
+      std::swap(filling_, writing_);  // filling_ gets the run the worker cleared
+      writing_bytes_ = writing_.bytes();
       has_work_ = true;
     }
     cv_.notify_all();
-    batch_index_.Clear();
+    run_index_.Clear();
     if (worker_.joinable()) return absl::OkStatus();
     try {
       worker_ = std::thread([this] { WorkerLoop(); });
     } catch (const std::system_error&) {
-      // No thread to be had: write the batch here.
-      absl::Status st = WriteBatch(writing_);
+      // No thread to be had: write the run here.
+      absl::Status st = WriteRun(writing_);
       writing_.Clear();
       std::lock_guard<std::mutex> lock(mu_);
       has_work_ = false;
@@ -971,8 +1147,9 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       cv_.wait(lock, [this] { return has_work_ || stop_; });
       if (!has_work_) return;  // stopping
       lock.unlock();
-      absl::Status st = worker_status_.ok() ? WriteBatch(writing_) : absl::OkStatus();
+      absl::Status st = worker_status_.ok() ? WriteRun(writing_) : absl::OkStatus();
       writing_.Clear();
+      writing_bytes_ = 0;
       lock.lock();
       if (!st.ok() && worker_status_.ok()) worker_status_ = st;
       has_work_ = false;
@@ -980,57 +1157,72 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     }
   }
 
-  absl::Status WriteBatch(Batch& batch) {
-    SortRecords(batch);
-    absl::Status st = RetractOldVersions(batch);
+  absl::Status WriteRun(Run& run) {
+    SortRecords(run);
+    absl::Status st = RetractOldVersions(run);
     if (!st.ok()) return st;
-    if (batch.records.size() < kBulkIngestMinRecords) {
-      BuildIndex(batch);
-      return WriteSmallBatch(batch);
-    }
-    // The records' file is written on a second thread while the index is
-    // sorted and written here. From the kBulkCompactMinBatches-th batch on, Finish compacts for
-    // sure, so index and term files need no filters.
-    const bool no_filters = ingested_batches_ + 1 >= kBulkCompactMinBatches;
+    run.tf.Finalize();
+    if (run.order.size() < kBulkIngestMinRecords) return WriteSmallRun(run);
+
+    // Three writers side by side: the records' file, and the block index in
+    // two files of disjoint key ranges (it has many more, smaller, keys); the
+    // term counts follow the first half. From the kBulkCompactMinRuns-th run on,
+    // Finish compacts for sure, so index and term files need no filters.
+    const bool no_filters = ingested_runs_ + 1 >= kBulkCompactMinRuns;
     SstFile records(impl_, kCfRecords, no_filters);
-    const auto write_records = [&batch, &records] {
-      std::string key;
-      std::string value;
-      for (uint32_t i : batch.order) {
-        EncodeRecord(batch.records[i].record, &key, &value);
-        records.Put(key, value);
+    const auto write_records = [&run, &records] {
+      for (uint32_t i : run.order) records.Put(run.Key(i), run.Value(i));
+    };
+    // Rules [0, split) go to one file, [split, 256) to the other: about half
+    // the entries each.
+    size_t split = 0;
+    for (size_t below = 0; split < 256 && 2 * (below + run.entries[split].size()) <= run.entry_count;
+         ++split) {
+      below += run.entries[split].size() + run.deletes[split].size();
+    }
+    if (split == 0 && run.entry_count > 0) split = 1;  // one huge rule: the low file gets it
+    const auto has_entries = [&run](size_t first, size_t end) {
+      for (size_t rule = first; rule < end; ++rule) {
+        if (run.entries[rule].size() + run.deletes[rule].size() > 0) return true;
+      }
+      return false;
+    };
+    std::optional<SstFile> blocks_low;
+    std::optional<SstFile> blocks_high;
+    if (has_entries(0, split)) blocks_low.emplace(impl_, kCfBlocks, no_filters);
+    if (has_entries(split, 256)) blocks_high.emplace(impl_, kCfBlocks, no_filters);
+    std::vector<std::thread> threads;
+    const auto spawn_or_run = [&threads](auto&& job) {
+      try {
+        threads.emplace_back(job);
+      } catch (const std::system_error&) {
+        job();
       }
     };
-    std::thread records_thread;
-    try {
-      records_thread = std::thread(write_records);
-    } catch (const std::system_error&) {
-      write_records();
-    }
-    BuildIndex(batch);
-    std::vector<rdb::IngestExternalFileArg> args;
-    std::optional<SstFile> blocks;
-    if (!batch.entry_refs.empty()) {
-      blocks.emplace(impl_, kCfBlocks, no_filters);
-      std::string key;
-      for (const EntryRef& ref : batch.entry_refs) {
-        batch.EntryKey(ref, &key);
-        if (ref.is_delete()) {
-          blocks->Delete(key);
-        } else {
-          blocks->Put(key, {});
-        }
-      }
-      st = blocks->Finish(&args);
-    }
+    spawn_or_run(write_records);
+    if (blocks_high) spawn_or_run([&] { WriteRuleEntries(run, split, 256, *blocks_high); });
+    if (blocks_low) WriteRuleEntries(run, 0, split, *blocks_low);
     std::optional<SstFile> tf;
-    if (st.ok() && !batch.tf.sorted().empty()) {
+    if (!run.tf.sorted().empty()) {
       tf.emplace(impl_, kCfTf, no_filters);
-      for (const auto& [term, delta] : batch.tf.sorted()) tf->Merge(term, Int64LE(delta).slice());
-      st = tf->Finish(&args);
+      for (const auto& [term, delta] : run.tf.sorted()) tf->Merge(term, Int64LE(delta).slice());
     }
-    if (records_thread.joinable()) records_thread.join();
-    if (st.ok()) st = records.Finish(&args);
+    for (std::thread& t : threads) t.join();
+
+    std::vector<rdb::IngestExternalFileArg> args;
+    std::vector<std::string> record_files;
+    st = records.Finish(&record_files);
+    if (st.ok()) args.push_back(IngestArg(kCfRecords, record_files));
+    std::vector<std::string> block_files;
+    for (std::optional<SstFile>* file : {&blocks_low, &blocks_high}) {
+      if (st.ok() && file->has_value()) st = (*file)->Finish(&block_files);
+    }
+    if (st.ok() && !block_files.empty()) args.push_back(IngestArg(kCfBlocks, block_files));
+    if (st.ok() && tf) {
+      std::vector<std::string> tf_files;
+      st = tf->Finish(&tf_files);
+      if (st.ok()) args.push_back(IngestArg(kCfTf, tf_files));
+    }
     if (!st.ok()) return st;
     if (!bulk_mode_) {
       st = impl_->BeginBulk();
@@ -1038,114 +1230,181 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       bulk_mode_ = true;
     }
     st = impl_->Error(impl_->db->IngestExternalFiles(args));
-    if (st.ok()) ++ingested_batches_;
+    if (st.ok()) ++ingested_runs_;
     return st;
   }
 
-  // Orders the batch's records by key and lays their keys out in that order.
-  static void SortRecords(Batch& batch) {
-    const size_t n = batch.records.size();
-    batch.order.resize(n);
-    for (uint32_t i = 0; i < n; ++i) batch.order[i] = i;
-    std::sort(batch.order.begin(), batch.order.end(), [&batch](uint32_t a, uint32_t b) {
-      const StoredRecord& x = batch.records[a].record;
-      const StoredRecord& y = batch.records[b].record;
-      return x.source != y.source ? x.source < y.source : x.id < y.id;
-    });
-    batch.rank.resize(n);
-    batch.ranked_offsets.clear();
-    batch.ranked_offsets.reserve(n + 1);
-    for (uint32_t r = 0; r < n; ++r) {
-      const StoredRecord& record = batch.records[batch.order[r]].record;
-      batch.rank[batch.order[r]] = r;
-      batch.ranked_offsets.push_back(static_cast<uint32_t>(batch.ranked_keys.size()));
-      AppendRecordKey(&batch.ranked_keys, record.source, record.id);
-    }
-    batch.ranked_offsets.push_back(static_cast<uint32_t>(batch.ranked_keys.size()));
+  rdb::IngestExternalFileArg IngestArg(Cf cf, std::vector<std::string> files) const {
+    rdb::IngestExternalFileArg arg;
+    arg.column_family = impl_->cf(cf);
+    arg.external_files = std::move(files);
+    arg.options.move_files = true;
+    arg.options.write_global_seqno = false;
+    return arg;
   }
 
-  // Retracts the stored versions of the batch's records that may replace one.
-  absl::Status RetractOldVersions(Batch& batch) {
-    std::vector<std::string> lookup_keys;
-    std::vector<uint32_t> lookup_index;
-    for (uint32_t i : batch.order) {
-      if (!batch.records[i].lookup) continue;
-      lookup_index.push_back(i);
-      lookup_keys.push_back(RecordKey(batch.records[i].record.source, batch.records[i].record.id));
+  // Orders the run's live records by key: `order` and `rank`.
+  static void SortRecords(Run& run) {
+    const size_t n = run.records.size();
+    run.order.clear();
+    run.order.reserve(run.live());
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!run.records[i].dead) run.order.push_back(i);
     }
-    const size_t n = lookup_keys.size();
+    std::sort(run.order.begin(), run.order.end(), [&run](uint32_t a, uint32_t b) {
+      const uint64_t pa = run.records[a].sort_prefix;
+      const uint64_t pb = run.records[b].sort_prefix;
+      if (pa != pb) return pa < pb;
+      return run.Key(a) < run.Key(b);
+    });
+    run.rank.assign(n, kDead);
+    run.ranked_offsets.reserve(run.order.size() + 1);
+    for (uint32_t r = 0; r < run.order.size(); ++r) {
+      run.rank[run.order[r]] = r;
+      run.ranked_offsets.push_back(static_cast<uint32_t>(run.ranked_keys.size()));
+      run.ranked_keys.append(run.Key(run.order[r]));
+    }
+    run.ranked_offsets.push_back(static_cast<uint32_t>(run.ranked_keys.size()));
+  }
+
+  // Retracts the stored versions of the run's records that may replace one.
+  absl::Status RetractOldVersions(Run& run) {
+    std::vector<rdb::Slice> keys;
+    std::vector<uint32_t> lookup_index;
+    for (uint32_t i : run.order) {
+      if (!run.records[i].lookup) continue;
+      lookup_index.push_back(i);
+      keys.push_back(ToSlice(run.Key(i)));
+    }
+    const size_t n = keys.size();
     if (n == 0) return absl::OkStatus();
-    std::vector<rdb::Slice> keys(lookup_keys.begin(), lookup_keys.end());
     std::vector<rdb::PinnableSlice> values(n);
     std::vector<rdb::Status> statuses(n);
     impl_->db->MultiGet(rdb::ReadOptions(), impl_->cf(kCfRecords), n, keys.data(), values.data(),
                         statuses.data());
     std::vector<BlockKey> old_keys;
     std::vector<TfTerm> old_terms;
+    std::vector<BlockKey> fresh_keys;
+    std::vector<TfTerm> fresh_terms;
+    std::string_view payload;
     for (size_t k = 0; k < n; ++k) {
       if (statuses[k].IsNotFound()) continue;
       if (!statuses[k].ok()) return impl_->Error(statuses[k]);
-      const StoredRecord& fresh = batch.records[lookup_index[k]].record;
-      std::string_view payload;
-      if (!DecodeRecordValue(ToView(values[k]), &old_keys, &old_terms, &payload)) {
+      if (!DecodeRecordValue(ToView(values[k]), &old_keys, &old_terms, &payload) ||
+          !DecodeRecordValue(run.Value(lookup_index[k]), &fresh_keys, &fresh_terms, &payload)) {
         return absl::DataLossError(impl_->dir + ": malformed record value");
       }
-      // Entries shared by the old and new versions stay (the batch puts them
-      // again); other records of the batch have other ids, so no Put in the
-      // batch has the key of any of these Deletes.
+      // Entries shared by the old and new versions stay (the run puts them
+      // again); other records of the run have other ids, so no Put in the run
+      // has the key of any of these Deletes.
       for (const BlockKey& bk : old_keys) {
-        if (std::find(fresh.block_keys.begin(), fresh.block_keys.end(), bk) ==
-            fresh.block_keys.end()) {
-          batch.AddEntry(bk, batch.rank[lookup_index[k]], /*is_delete=*/true);
+        if (std::find(fresh_keys.begin(), fresh_keys.end(), bk) == fresh_keys.end()) {
+          run.AddEntry(bk, lookup_index[k], /*is_delete=*/true);
         }
       }
-      for (const TfTerm& term : old_terms) batch.tf.Add(term.field, term.value, -1);
+      for (const TfTerm& term : old_terms) run.tf.Add(term.field, term.value, -1);
     }
     return absl::OkStatus();
   }
 
-  // Adds the batch's index entries and term counts (after the retractions)
-  // and sorts them by key, dropping duplicate entries and zero counts.
-  static void BuildIndex(Batch& batch) {
-    for (uint32_t i : batch.order) {
-      const StoredRecord& r = batch.records[i].record;
-      for (const BlockKey& bk : r.block_keys) batch.AddEntry(bk, batch.rank[i], false);
-      for (const TfTerm& term : r.tf_terms) batch.tf.Add(term.field, term.value, 1);
+  // One rule's entries in key order, in `out`: numbers turned into ranks
+  // (entries of replaced records dropped), then a radix pass on the first hash
+  // byte into `out` and a small sort per bucket, duplicates dropped.
+  static void SortRuleEntries(Run& run, EntryList& list, std::vector<EntryRef>* out) {
+    std::array<size_t, 257> next{};
+    const auto bucket_of = [](const EntryRef& ref) { return static_cast<size_t>(ref.hash_hi >> 24); };
+    size_t live = 0;
+    for (std::vector<EntryRef>& chunk : list.chunks()) {
+      for (EntryRef& ref : chunk) {
+        ref.number = run.rank[ref.number];
+        if (ref.number == kDead) continue;
+        ++next[bucket_of(ref) + 1];
+        ++live;
+      }
     }
-    // A record listing one block key twice yields one entry.
-    std::sort(batch.entry_refs.begin(), batch.entry_refs.end());
-    batch.entry_refs.erase(std::unique(batch.entry_refs.begin(), batch.entry_refs.end()),
-                           batch.entry_refs.end());
-    batch.tf.Finalize();
+    for (size_t b = 0; b < 256; ++b) next[b + 1] += next[b];
+    const std::array<size_t, 257> begin = next;
+    out->resize(live);
+    for (const std::vector<EntryRef>& chunk : list.chunks()) {
+      for (const EntryRef& ref : chunk) {
+        if (ref.number != kDead) (*out)[next[bucket_of(ref)]++] = ref;
+      }
+    }
+    size_t kept = 0;
+    for (size_t b = 0; b < 256; ++b) {
+      const auto first = out->begin() + static_cast<std::ptrdiff_t>(begin[b]);
+      const auto last = out->begin() + static_cast<std::ptrdiff_t>(begin[b + 1]);
+      std::sort(first, last);
+      // A record listing one block key twice yields one entry.
+      const auto unique_end = std::unique(first, last);
+      kept = static_cast<size_t>(std::move(first, unique_end, out->begin() +
+                                           static_cast<std::ptrdiff_t>(kept)) - out->begin());
+    }
+    out->resize(kept);
   }
 
-  static void EncodeRecord(const StoredRecord& r, std::string* key, std::string* value) {
-    key->clear();
-    AppendRecordKey(key, r.source, r.id);
-    value->clear();
-    EncodeRecordHeader(r.block_keys, r.tf_terms, value);
-    value->append(r.payload);
+  // Calls put(rule, ref) and del(rule, ref) for the block entries of rules
+  // [first_rule, end_rule), in key order.
+  template <typename Put, typename Del>
+  static void ForEachRuleEntry(Run& run, size_t first_rule, size_t end_rule, const Put& put,
+                               const Del& del) {
+    std::vector<EntryRef> puts;
+    std::vector<EntryRef> deletes;
+    for (size_t rule = first_rule; rule < end_rule; ++rule) {
+      SortRuleEntries(run, run.entries[rule], &puts);
+      SortRuleEntries(run, run.deletes[rule], &deletes);
+      // No key is both put and deleted (RetractOldVersions), so a merge by key.
+      // Entries in hash order read record keys at random: prefetch the key's
+      // offset 16 entries ahead and its bytes 8 ahead.
+      size_t d = 0;
+      for (size_t i = 0; i < puts.size(); ++i) {
+        if (i + 16 < puts.size()) __builtin_prefetch(&run.ranked_offsets[puts[i + 16].number]);
+        if (i + 8 < puts.size()) {
+          __builtin_prefetch(run.ranked_keys.data() + run.ranked_offsets[puts[i + 8].number]);
+        }
+        const EntryRef& ref = puts[i];
+        for (; d < deletes.size() && deletes[d] < ref; ++d) del(rule, deletes[d]);
+        put(rule, ref);
+      }
+      for (; d < deletes.size(); ++d) del(rule, deletes[d]);
+    }
   }
 
-  absl::Status WriteSmallBatch(const Batch& batch) {
+  // Writes the block entries of rules [first_rule, end_rule) into `file`.
+  static void WriteRuleEntries(Run& run, size_t first_rule, size_t end_rule, SstFile& file) {
+    std::string key;
+    ForEachRuleEntry(
+        run, first_rule, end_rule,
+        [&](size_t rule, const EntryRef& ref) {
+          run.EntryKey(rule, ref, &key);
+          file.Put(key, {});
+        },
+        [&](size_t rule, const EntryRef& ref) {
+          run.EntryKey(rule, ref, &key);
+          file.Delete(key);
+        });
+  }
+
+  absl::Status WriteSmallRun(Run& run) {
     rdb::WriteBatch wb;
     rdb::Status s;
+    for (uint32_t i : run.order) {
+      s = wb.Put(impl_->cf(kCfRecords), ToSlice(run.Key(i)), ToSlice(run.Value(i)));
+      if (!s.ok()) return impl_->Error(s);
+    }
     std::string key;
-    std::string value;
-    for (uint32_t i : batch.order) {
-      EncodeRecord(batch.records[i].record, &key, &value);
-      s = wb.Put(impl_->cf(kCfRecords), key, value);
-      if (!s.ok()) return impl_->Error(s);
-    }
-    std::string entry_key;
-    for (const EntryRef& ref : batch.entry_refs) {
-      batch.EntryKey(ref, &entry_key);
-      const rdb::Slice key_slice = ToSlice(entry_key);
-      s = ref.is_delete() ? wb.Delete(impl_->cf(kCfBlocks), key_slice)
-                          : wb.Put(impl_->cf(kCfBlocks), key_slice, rdb::Slice());
-      if (!s.ok()) return impl_->Error(s);
-    }
-    for (const auto& [term, delta] : batch.tf.sorted()) {
+    ForEachRuleEntry(
+        run, 0, 256,
+        [&](size_t rule, const EntryRef& ref) {
+          run.EntryKey(rule, ref, &key);
+          if (s.ok()) s = wb.Put(impl_->cf(kCfBlocks), ToSlice(key), rdb::Slice());
+        },
+        [&](size_t rule, const EntryRef& ref) {
+          run.EntryKey(rule, ref, &key);
+          if (s.ok()) s = wb.Delete(impl_->cf(kCfBlocks), ToSlice(key));
+        });
+    if (!s.ok()) return impl_->Error(s);
+    for (const auto& [term, delta] : run.tf.sorted()) {
       s = wb.Merge(impl_->cf(kCfTf), ToSlice(term), Int64LE(delta).slice());
       if (!s.ok()) return impl_->Error(s);
     }
@@ -1154,64 +1413,22 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     return impl_->Error(impl_->db->Write(no_wal, &wb));
   }
 
-  // One SST file of a batch, removed unless ingested (RocksDB moves it).
-  class SstFile {
-   public:
-    SstFile(Store::Impl* impl, Cf cf, bool no_filters) : impl_(impl), cf_(cf) {
-      static std::atomic<uint64_t> sequence{0};
-      path_ = impl->dir + "/" + std::string(kBulkFilePrefix) + std::to_string(::getpid()) + "-" +
-              std::to_string(sequence.fetch_add(1)) + ".sst";
-      writer_ = std::make_unique<rdb::SstFileWriter>(
-          rdb::EnvOptions(), impl->SstOptions(cf), impl->cf(cf), /*invalidate_page_cache=*/false,
-          rdb::Env::IOPriority::IO_TOTAL, /*skip_filters=*/no_filters && cf != kCfRecords);
-      status_ = writer_->Open(path_);
-    }
-    ~SstFile() {
-      writer_.reset();
-      ::unlink(path_.c_str());  // gone already when ingested
-    }
-    void Put(std::string_view key, std::string_view value) {
-      if (status_.ok()) status_ = writer_->Put(ToSlice(key), ToSlice(value));
-    }
-    void Delete(std::string_view key) {
-      if (status_.ok()) status_ = writer_->Delete(ToSlice(key));
-    }
-    void Merge(std::string_view key, const rdb::Slice& value) {
-      if (status_.ok()) status_ = writer_->Merge(ToSlice(key), value);
-    }
-    // Finishes the file and adds it to `args`.
-    absl::Status Finish(std::vector<rdb::IngestExternalFileArg>* args) {
-      if (status_.ok()) status_ = writer_->Finish();
-      if (!status_.ok()) return impl_->Error(status_);
-      rdb::IngestExternalFileArg arg;
-      arg.column_family = impl_->cf(cf_);
-      arg.external_files.push_back(path_);
-      arg.options.move_files = true;
-      arg.options.write_global_seqno = false;
-      args->push_back(std::move(arg));
-      return absl::OkStatus();
-    }
-
-   private:
-    Store::Impl* impl_;
-    Cf cf_;
-    std::string path_;
-    std::unique_ptr<rdb::SstFileWriter> writer_;
-    rdb::Status status_;
-  };
-
   Store::Impl* impl_;
+  const size_t memory_bytes_;
+  const size_t max_run_records_;
   // Caller side.
-  Batch filling_;
+  Run filling_;
   std::vector<int8_t> source_state_;  // SourceState by source code
-  HashIndex64 batch_index_;           // record key hash -> filling_.records index
+  HashIndex64 run_index_;             // record key hash -> filling_.records index
   HashSet64 written_ids_;             // record key hashes written, fresh sources only
   std::string key_;
+  std::string value_;
   absl::Status status_;
   bool finished_ = false;
+  std::atomic<size_t> writing_bytes_{0};  // memory held by the run being written
   // Worker side (and the caller once the worker is idle).
-  Batch writing_;
-  int ingested_batches_ = 0;
+  Run writing_;
+  int ingested_runs_ = 0;
   bool bulk_mode_ = false;  // this writer holds Impl::BeginBulk
   // Hand-over.
   std::mutex mu_;
@@ -1538,8 +1755,8 @@ absl::StatusOr<std::optional<StoredRecord>> Store::Get(uint16_t source, std::str
   return record;
 }
 
-std::unique_ptr<Store::BulkWriter> Store::NewBulkWriter() {
-  return std::make_unique<Impl::BulkWriterImpl>(impl_.get());
+std::unique_ptr<Store::BulkWriter> Store::NewBulkWriter(const BulkWriterOptions& options) {
+  return std::make_unique<Impl::BulkWriterImpl>(impl_.get(), options);
 }
 
 absl::Status Store::ForEachRecord(std::optional<uint16_t> source,

@@ -109,27 +109,41 @@ class Store {
   absl::Status Delete(uint16_t source, std::string_view id);
   absl::StatusOr<std::optional<StoredRecord>> Get(uint16_t source, std::string_view id) const;
 
-  // Fast loading of many records (millions). Records are written in large
-  // batches without the write-ahead log; Finish() flushes all column families
-  // atomically, so after a crash the store holds a prefix of whole batches and
+  // Fast loading of many records (millions). Records are gathered in memory
+  // in runs, and each run is written sorted, as SST files ingested into the
+  // store, without the write-ahead log; Finish() flushes all column families
+  // atomically, so after a crash the store holds a prefix of whole runs and
   // never a record without its index entries. Replaces existing ids like Put
   // (an id added twice: the later version wins).
-  //   - Batches are written by a background thread while Add() fills the
-  //     next; a large load pauses automatic compaction and Finish() compacts
-  //     once before returning.
+  //   - A full run is written by a background thread while Add() fills the
+  //     next; a load of several runs pauses automatic compaction and Finish()
+  //     compacts once before returning.
   //   - Must not run concurrently with Put/Delete of the same ids (other ids
   //     are fine), and must be destroyed before its Store. Destroying it
-  //     without Finish() keeps the batches already handed over and drops the
+  //     without Finish() keeps the runs already handed over and drops the
   //     rest.
-  //   - Memory: two batches (up to ~64 MiB each) plus ~16 bytes per record of
-  //     a source that held no records when the writer met it.
+  //   - Memory: BulkWriterOptions::memory_bytes for pending records, plus ~16
+  //     bytes per record of a source that held no records when the writer met
+  //     it.
   class BulkWriter {
    public:
     virtual ~BulkWriter() = default;
     virtual absl::Status Add(StoredRecord record) = 0;
     virtual absl::Status Finish() = 0;
   };
-  std::unique_ptr<BulkWriter> NewBulkWriter();
+  struct BulkWriterOptions {
+    // Memory for records not yet written: a run being filled and the one
+    // being written share it, and a run holds at most 4/5 of it. A load that
+    // fits in one run goes straight into the bottom level, with nothing to
+    // compact (the default holds about a million records with a dozen
+    // blocking rules, ~450 bytes each); a larger load is several runs that
+    // Finish merges in one compaction.
+    size_t memory_bytes = size_t{640} << 20;
+    // At most this many records per run.
+    size_t max_run_records = size_t{1} << 24;
+  };
+  std::unique_ptr<BulkWriter> NewBulkWriter(const BulkWriterOptions& options);
+  std::unique_ptr<BulkWriter> NewBulkWriter() { return NewBulkWriter(BulkWriterOptions{}); }
 
   // Calls `fn` for every record of `source` (or of every source when nullopt),
   // in key order, until it returns false.

@@ -304,9 +304,33 @@ StoredRecord BulkRecord(uint16_t source, int i) {
                     {{1, Num("v", i % 10)}});
 }
 
-// 300k records: several batches, so the writer ingests SST files, pauses and
-// then runs compaction.
-TEST(StoreTest, BulkWriterLoadsManyRecordsThatSurviveReopen) {
+// Bulk writer runs: by default 300k records are one run, written straight
+// into the bottom level; limited by records or by memory, several runs that
+// overlap, so the writer pauses compaction and then compacts once.
+Store::BulkWriterOptions RunsOfRecords(size_t records) {
+  Store::BulkWriterOptions options;
+  options.max_run_records = records;
+  return options;
+}
+Store::BulkWriterOptions RunsOfMemory(size_t bytes) {
+  Store::BulkWriterOptions options;
+  options.memory_bytes = bytes;
+  return options;
+}
+
+class BulkWriterRunsTest : public ::testing::TestWithParam<Store::BulkWriterOptions> {};
+
+std::string RunsName(const ::testing::TestParamInfo<Store::BulkWriterOptions>& param_info) {
+  static const char* const kNames[] = {"OneRun", "RecordLimit", "MemoryLimit"};
+  return kNames[param_info.index];
+}
+
+INSTANTIATE_TEST_SUITE_P(Runs, BulkWriterRunsTest,
+                         ::testing::Values(Store::BulkWriterOptions{}, RunsOfRecords(65536),
+                                           RunsOfMemory(size_t{12} << 20)),
+                         RunsName);
+
+TEST_P(BulkWriterRunsTest, LoadsManyRecordsThatSurviveReopen) {
   testing::TempDir tmp;
   const std::string dir = tmp.File("store");
   constexpr int kN = 300000;
@@ -314,7 +338,7 @@ TEST(StoreTest, BulkWriterLoadsManyRecordsThatSurviveReopen) {
     auto store = MustOpen(dir);
     ASSERT_NE(store, nullptr);
     ASSERT_EQ(*store->SourceCode("bulk", true), 1);
-    auto writer = store->NewBulkWriter();
+    auto writer = store->NewBulkWriter(GetParam());
     for (int i = 0; i < kN; ++i) ASSERT_TRUE(writer->Add(BulkRecord(1, i)).ok());
     ASSERT_TRUE(writer->Finish().ok());
     EXPECT_EQ(writer->Add(BulkRecord(1, 0)).code(), absl::StatusCode::kFailedPrecondition);
@@ -381,15 +405,18 @@ TEST(StoreTest, BulkWriterReplacesExistingIds) {
   }
 }
 
-TEST(StoreTest, BulkWriterHandlesRepeatedIds) {
+// Repeated ids within a run (the earlier version dropped before it is
+// written) and, with runs of 65536 records, across runs (the stored version
+// retracted).
+TEST_P(BulkWriterRunsTest, HandlesRepeatedIds) {
   testing::TempDir tmp;
   auto store = MustOpen(tmp.File("store"));
   ASSERT_NE(store, nullptr);
-  auto writer = store->NewBulkWriter();
-  // Repeated within one batch (fresh source: no look-ups otherwise).
+  auto writer = store->NewBulkWriter(GetParam());
+  // Repeated within one run (fresh source: no look-ups otherwise).
   ASSERT_TRUE(writer->Add(MakeRecord(1, "dup", "first", {{9, 1}, {9, 2}}, {{1, "a"}})).ok());
   ASSERT_TRUE(writer->Add(MakeRecord(1, "dup", "second", {{9, 2}, {9, 3}}, {{1, "b"}})).ok());
-  // Repeated across batches: 70000 records in between (batches hold 65536).
+  // 70000 records in between: across runs when they are limited.
   ASSERT_TRUE(writer->Add(MakeRecord(1, "far", "first", {{9, 10}}, {{1, "a"}})).ok());
   for (int i = 0; i < 70000; ++i) ASSERT_TRUE(writer->Add(BulkRecord(1, i)).ok());
   ASSERT_TRUE(writer->Add(MakeRecord(1, "far", "second", {{9, 11}}, {{1, "c"}})).ok());
@@ -412,7 +439,7 @@ TEST(StoreTest, BulkWriterHandlesRepeatedIds) {
   EXPECT_EQ(Count(*store, 1, "v3"), 7000);
 }
 
-// A writer destroyed without Finish keeps the whole batches it handed over,
+// A writer destroyed without Finish keeps the whole runs it handed over,
 // each record with its index entries, and drops the rest.
 TEST(StoreTest, BulkWriterWithoutFinishKeepsWholeBatches) {
   testing::TempDir tmp;
@@ -420,7 +447,7 @@ TEST(StoreTest, BulkWriterWithoutFinishKeepsWholeBatches) {
   {
     auto store = MustOpen(dir);
     ASSERT_NE(store, nullptr);
-    auto writer = store->NewBulkWriter();
+    auto writer = store->NewBulkWriter(RunsOfRecords(65536));
     for (int i = 0; i < 70000; ++i) ASSERT_TRUE(writer->Add(BulkRecord(1, i)).ok());
   }
   auto store = MustOpen(dir);

@@ -41,6 +41,7 @@ int RunIngestCommand(const IngestArgs& args) {
   IngestOptions options;
   options.rejects_path = args.rejects;
   options.show_progress = true;
+  options.memory_bytes = args.memory_mib << 20;
   absl::StatusOr<IngestReport> report = Ingest(**store, *settings, inputs, options);
   if (!report.ok()) return ReportFailure(report.status());
   for (const SourceIngestReport& s : report->sources) {
@@ -54,6 +55,11 @@ int RunIngestCommand(const IngestArgs& args) {
     std::printf("%llu rejected rows written to %s\n",
                 static_cast<unsigned long long>(report->rejected), report->rejects_path.c_str());
   }
+  uint64_t rows = 0;
+  for (const SourceIngestReport& s : report->sources) rows += s.rows;
+  std::printf("total        %llu rows in %.2f s (%.0f rows/s), written and indexed\n",
+              static_cast<unsigned long long>(rows), report->seconds,
+              report->seconds > 0 ? static_cast<double>(rows) / report->seconds : 0.0);
   std::printf("store: %s\n", args.db.c_str());
   return 0;
 }
