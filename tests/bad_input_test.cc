@@ -397,6 +397,22 @@ TEST_F(BadInputTest, ImpossibleAndFutureDates) {
 
 // Settings naming a column the input lacks: refused before any work, naming
 // the file, the column, the source and the field.
+// A memory budget too small to be useful, or negative, is refused before the
+// store is created.
+TEST_F(BadInputTest, IngestMemoryOutOfRange) {
+  const std::string db = work_.File("db");
+  for (const char* memory : {"3", "-3", "0"}) {
+    SCOPED_TRACE(memory);
+    const CommandResult r =
+        RunProbity("ingest --db " + Quote(db) + " --settings " + Quote(Settings()) +
+                   " --input probation=" + Quote(Data("probation.csv")) + " --memory " + memory);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, std::string("probity: --memory ") + memory +
+                         ": expected MiB between 16 and 1048576\n");
+    EXPECT_FALSE(std::filesystem::exists(db));
+  }
+}
+
 TEST_F(BadInputTest, SettingsNamingMissingColumns) {
   std::string settings = ReadFile(Settings());
   const std::string from = "\"postcode\": \"postcode\"";

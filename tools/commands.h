@@ -21,7 +21,7 @@ struct IngestArgs {
   std::string settings;
   std::vector<std::string> inputs;  // NAME=FILE
   std::string rejects = "rejects.csv";
-  size_t memory_mib = 640;  // for records waiting to be written
+  int64_t memory_mib = 640;  // for records waiting to be written
 };
 int RunIngestCommand(const IngestArgs& args);
 

@@ -19,6 +19,10 @@ int ReportFailure(const absl::Status& status) {
 }
 
 int RunIngestCommand(const IngestArgs& args) {
+  if (args.memory_mib < 16 || args.memory_mib > (int64_t{1} << 20)) {
+    return ReportFailure(absl::InvalidArgumentError(
+        fmt::format("--memory {}: expected MiB between 16 and 1048576", args.memory_mib)));
+  }
   absl::StatusOr<Settings> settings = Settings::Load(args.settings);
   if (!settings.ok()) return ReportFailure(settings.status());
   // Settings are checked whole before any work, as `run` does: a bad
@@ -41,7 +45,7 @@ int RunIngestCommand(const IngestArgs& args) {
   IngestOptions options;
   options.rejects_path = args.rejects;
   options.show_progress = true;
-  options.memory_bytes = args.memory_mib << 20;
+  options.memory_bytes = static_cast<size_t>(args.memory_mib) << 20;
   absl::StatusOr<IngestReport> report = Ingest(**store, *settings, inputs, options);
   if (!report.ok()) return ReportFailure(report.status());
   for (const SourceIngestReport& s : report->sources) {

@@ -30,7 +30,6 @@ int main(int argc, char** argv) {
       ->add_option("--memory", ingest.memory_mib,
                    "MiB for records waiting to be written; a load that fits in 4/5 of it is "
                    "written with nothing to compact")
-      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
       ->capture_default_str();
   ingest_cmd->callback([&] { exit_code = probity::RunIngestCommand(ingest); });
 
