@@ -118,7 +118,7 @@ void BM_BulkLoad(benchmark::State& state) {
     StoredRecord r;
     for (uint64_t i = 0; i < n; ++i) {
       MakeRecord(i, 1, &r);
-      if (!writer->Add(std::move(r)).ok()) state.SkipWithError("Add failed");
+      if (!writer->Add(r).ok()) state.SkipWithError("Add failed");
     }
     const auto added = std::chrono::steady_clock::now();
     if (!writer->Finish().ok()) state.SkipWithError("Finish failed");
@@ -159,7 +159,7 @@ void BM_BulkReplace(benchmark::State& state) {
       StoredRecord r;
       for (uint64_t i = 0; i < n; ++i) {
         MakeRecord(i, 1, &r);
-        if (!writer->Add(std::move(r)).ok()) state.SkipWithError("Add failed");
+        if (!writer->Add(r).ok()) state.SkipWithError("Add failed");
       }
       if (!writer->Finish().ok()) state.SkipWithError("Finish failed");
     }
@@ -168,7 +168,7 @@ void BM_BulkReplace(benchmark::State& state) {
     StoredRecord r;
     for (uint64_t i = 0; i < n; ++i) {
       MakeRecord(i + n / 2, 1, &r);  // half replaced, half new
-      if (!writer->Add(std::move(r)).ok()) state.SkipWithError("Add failed");
+      if (!writer->Add(r).ok()) state.SkipWithError("Add failed");
     }
     if (!writer->Finish().ok()) state.SkipWithError("Finish failed");
     state.PauseTiming();
@@ -235,7 +235,7 @@ void BM_ForEachInBlock(benchmark::State& state) {
     StoredRecord r;
     for (uint64_t i = 0; i < kN; ++i) {
       MakeRecord(i, 1, &r);
-      if (!writer->Add(std::move(r)).ok()) state.SkipWithError("Add failed");
+      if (!writer->Add(r).ok()) state.SkipWithError("Add failed");
     }
     if (!writer->Finish().ok()) state.SkipWithError("Finish failed");
   }

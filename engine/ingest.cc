@@ -195,12 +195,12 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
     std::deque<std::future<NormalisedBatch>> in_flight;
     absl::Status write_status;
     auto drain_one = [&]() {
-      NormalisedBatch done = in_flight.front().get();
+      const NormalisedBatch done = in_flight.front().get();
       in_flight.pop_front();
       for (size_t m = 0; m < done.quality.size(); ++m) source_report.quality[m].Add(done.quality[m]);
-      for (storage::StoredRecord& record : done.records) {
+      for (const storage::StoredRecord& record : done.records) {
         if (!write_status.ok()) break;
-        write_status = writer->Add(std::move(record));
+        write_status = writer->Add(record);
         if (write_status.ok()) ++source_report.stored;
       }
     };

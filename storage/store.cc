@@ -800,7 +800,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     if (bulk_mode_) impl_->EndBulk().IgnoreError();
   }
 
-  absl::Status Add(StoredRecord record) override {
+  absl::Status Add(const StoredRecord& record) override {
     if (finished_) return absl::FailedPreconditionError(impl_->dir + ": BulkWriter finished");
     if (!status_.ok()) return status_;
     key_.clear();

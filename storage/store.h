@@ -128,7 +128,7 @@ class Store {
   class BulkWriter {
    public:
     virtual ~BulkWriter() = default;
-    virtual absl::Status Add(StoredRecord record) = 0;
+    virtual absl::Status Add(const StoredRecord& record) = 0;
     virtual absl::Status Finish() = 0;
   };
   struct BulkWriterOptions {
