@@ -343,6 +343,14 @@ TEST_P(BulkWriterRunsTest, LoadsManyRecordsThatSurviveReopen) {
     ASSERT_TRUE(writer->Finish().ok());
     EXPECT_EQ(writer->Add(BulkRecord(1, 0)).code(), absl::StatusCode::kFailedPrecondition);
   }
+  // One run is ingested into the bottom level and needs no compaction;
+  // several runs overlap and Finish compacts them (RocksDB's LOG says which).
+  const Store::BulkWriterOptions defaults;
+  const bool one_run = GetParam().memory_bytes == defaults.memory_bytes &&
+                       GetParam().max_run_records == defaults.max_run_records;
+  const bool compacted = testing::ReadFile(dir + "/LOG").find(
+                             "\"compaction_reason\": \"ManualCompaction\"") != std::string::npos;
+  EXPECT_EQ(compacted, !one_run);
   auto store = MustOpen(dir);
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(*store->CountRecords(1), static_cast<uint64_t>(kN));
