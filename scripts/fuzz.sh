@@ -7,32 +7,15 @@
 #   PROBITY_FUZZ_SECONDS  seconds per harness (default 30)
 #   PROBITY_FUZZ_ONLY     space-separated harness names to run (default: all)
 #   PROBITY_BUILD_DIR     build directory (default build-fuzz)
-# Installs missing Debian packages (setup.sh's list plus clang-19,
+# Installs missing Debian packages (scripts/packages.sh's list plus clang-19,
 # libclang-rt-19-dev, lld-19) like scripts/setup.sh does. The repository is not
 # modified: corpora are copied to a temporary directory; crashing inputs go to
 # a temporary artifacts directory that is kept only when something was found.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# setup.sh's package list, read from setup.sh so that the two cannot drift apart.
-eval "$(sed -n '/^packages=(/,/)$/p' scripts/setup.sh)"
-if [ "${#packages[@]}" -lt 5 ]; then
-  echo "fuzz: could not read the package list from scripts/setup.sh" >&2
-  exit 1
-fi
-packages+=(clang-19 libclang-rt-19-dev lld-19)
-missing=()
-for p in "${packages[@]}"; do
-  [ -n "$p" ] || continue
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "fuzz: installing ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -q
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+source scripts/packages.sh
+install_missing fuzz "${probity_packages[@]}" clang-19 libclang-rt-19-dev lld-19
 
 harnesses=(csv_reader settings name_normaliser date postcode identifiers record_codec)
 if [ -n "${PROBITY_FUZZ_ONLY:-}" ]; then

@@ -3,7 +3,7 @@
 #   scripts/sanitize.sh asan   ASan + UBSan + LeakSanitizer, the whole ctest suite (build-asan/)
 #   scripts/sanitize.sh tsan   ThreadSanitizer, the multi-threaded tests only (build-tsan/)
 # Further arguments go to ctest. PROBITY_SANITIZE_BUILD_DIR overrides the build directory.
-# Installs missing Debian packages (setup.sh's list) like scripts/setup.sh does.
+# Installs missing Debian packages (scripts/packages.sh's list) like scripts/setup.sh does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,25 +16,9 @@ case "$mode" in
     ;;
 esac
 
-# setup.sh's package list, read from setup.sh so that the two cannot drift apart.
 # chromium: tests/report_html_test.cc renders the HTML report in headless Chromium.
-eval "$(sed -n '/^packages=(/,/)$/p' scripts/setup.sh)"
-if [ "${#packages[@]}" -lt 5 ]; then
-  echo "sanitize: could not read the package list from scripts/setup.sh" >&2
-  exit 1
-fi
-packages+=(chromium)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "sanitize: installing ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -q
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+source scripts/packages.sh
+install_missing sanitize "${probity_packages[@]}" chromium
 
 if [ "$mode" = asan ]; then
   sanitizers=address,undefined

@@ -5,23 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake ninja-build pkg-config lld
-          librocksdb-dev libxxhash-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
-          nlohmann-json3-dev libcli11-dev libutf8proc-dev libfmt-dev libssl-dev)
-packages+=("${PROBITY_EXTRA_PACKAGES[@]:-}")
-
-missing=()
-for p in "${packages[@]}"; do
-  [ -n "$p" ] || continue
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -q
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+source scripts/packages.sh
+# PROBITY_EXTRA_PACKAGES: more packages, space-separated (test.sh adds chromium).
+read -r -a extra_packages <<<"${PROBITY_EXTRA_PACKAGES:-}"
+install_missing setup "${probity_packages[@]}" "${extra_packages[@]}"
 
 build_dir=${PROBITY_BUILD_DIR:-build}
 launcher=()

@@ -425,12 +425,7 @@ class HashSet64 {
 // grows as needed (load factor <= 0.5).
 class HashIndex64 {
  public:
-  explicit HashIndex64(size_t expected = 8) {
-    size_t capacity = 16;
-    while (capacity < expected * 2) capacity *= 2;
-    keys_.assign(capacity, 0);
-    values_.assign(capacity, 0);
-  }
+  HashIndex64() : keys_(16, 0), values_(16, 0) {}
   // The value stored for `h`, or -1.
   int64_t Find(uint64_t h) const {
     h = h == 0 ? 1 : h;
@@ -444,7 +439,6 @@ class HashIndex64 {
     if ((size_ + 1) * 2 > keys_.size()) Grow();
     SetNoGrow(h == 0 ? 1 : h, value);
   }
-  size_t size() const { return size_; }
   void Clear() {
     if (size_ == 0) return;
     std::fill(keys_.begin(), keys_.end(), 0);
@@ -766,9 +760,9 @@ struct Store::Impl {
 // ---- BulkWriter ----
 
 // The bulk writer. The caller's thread appends each record to a run: its key
-// and encoded value to one arena, its block-index entries as two integers
-// each, its term counts to a hash table (a repeated id replaces its pending
-// version). A worker thread writes a full run while the caller fills the next.
+// and encoded value to one arena, its block-index entries (hash and record
+// number, 12 bytes) to one list per rule, its term counts to a hash table (a
+// repeated id replaces its pending version). A worker thread writes a full run while the caller fills the next.
 // A run is written with every column family's entries in key order:
 //   - large runs as SST files (one for records, two key ranges for blocks, one
 //     for terms), ingested atomically (IngestExternalFiles): no memtable, no
@@ -960,6 +954,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       ++entry_count;
     }
 
+    size_t RuleSize(size_t rule) const { return entries[rule].size() + deletes[rule].size(); }
     size_t live() const { return records.size() - dead; }
     size_t bytes() const {
       return arena.bytes() + records.size() * sizeof(RecordRef) +
@@ -1174,16 +1169,16 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       for (uint32_t i : run.order) records.Put(run.Key(i), run.Value(i));
     };
     // Rules [0, split) go to one file, [split, 256) to the other: about half
-    // the entries each.
+    // the entries each (at least rule 0 in the first, should it hold most).
     size_t split = 0;
-    for (size_t below = 0; split < 256 && 2 * (below + run.entries[split].size()) <= run.entry_count;
+    for (size_t below = 0; split < 256 && 2 * (below + run.RuleSize(split)) <= run.entry_count;
          ++split) {
-      below += run.entries[split].size() + run.deletes[split].size();
+      below += run.RuleSize(split);
     }
-    if (split == 0 && run.entry_count > 0) split = 1;  // one huge rule: the low file gets it
+    split = std::max<size_t>(split, 1);
     const auto has_entries = [&run](size_t first, size_t end) {
       for (size_t rule = first; rule < end; ++rule) {
-        if (run.entries[rule].size() + run.deletes[rule].size() > 0) return true;
+        if (run.RuleSize(rule) > 0) return true;
       }
       return false;
     };
@@ -1311,6 +1306,8 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   // (entries of replaced records dropped), then a radix pass on the first hash
   // byte into `out` and a small sort per bucket, duplicates dropped.
   static void SortRuleEntries(Run& run, EntryList& list, std::vector<EntryRef>* out) {
+    out->clear();
+    if (list.size() == 0) return;  // most of the 256 rules
     std::array<size_t, 257> next{};
     const auto bucket_of = [](const EntryRef& ref) { return static_cast<size_t>(ref.hash_hi >> 24); };
     size_t live = 0;

@@ -395,8 +395,6 @@ TEST_F(BadInputTest, ImpossibleAndFutureDates) {
   }
 }
 
-// Settings naming a column the input lacks: refused before any work, naming
-// the file, the column, the source and the field.
 // A memory budget too small to be useful, or negative, is refused before the
 // store is created.
 TEST_F(BadInputTest, IngestMemoryOutOfRange) {
@@ -413,6 +411,8 @@ TEST_F(BadInputTest, IngestMemoryOutOfRange) {
   }
 }
 
+// Settings naming a column the input lacks: refused before any work, naming
+// the file, the column, the source and the field.
 TEST_F(BadInputTest, SettingsNamingMissingColumns) {
   std::string settings = ReadFile(Settings());
   const std::string from = "\"postcode\": \"postcode\"";

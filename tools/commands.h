@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "storage/store.h"
 
 namespace probity {
 
@@ -21,7 +22,9 @@ struct IngestArgs {
   std::string settings;
   std::vector<std::string> inputs;  // NAME=FILE
   std::string rejects = "rejects.csv";
-  int64_t memory_mib = 640;  // for records waiting to be written
+  // MiB for records waiting to be written: the store's default.
+  int64_t memory_mib =
+      static_cast<int64_t>(storage::Store::BulkWriterOptions{}.memory_bytes >> 20);
 };
 int RunIngestCommand(const IngestArgs& args);
 
