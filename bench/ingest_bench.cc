@@ -1,7 +1,7 @@
 // Ingest throughput: read, normalise, index and persist a person CSV.
 //
-// Generates a realistic probation-style CSV once (PROBITY_BENCH_ROWS rows,
-// default 1,000,000), then measures each stage separately so a regression
+// Generates a realistic probation CSV once with the synthetic data generator
+// (PROBITY_BENCH_ROWS rows, default 1,000,000), then measures each stage separately so a regression
 // shows where it happened:
 //   BM_ReadCsv          CSV parsing only
 //   BM_ReadNormalise    + normalisation of every field (one thread)
@@ -17,6 +17,7 @@
 #include "engine/ingest.h"
 #include "engine/record_builder.h"
 #include "fmt/format.h"
+#include "tools/synth.h"
 
 namespace probity {
 namespace {
@@ -40,42 +41,25 @@ const std::string& BenchDir() {
   return dir;
 }
 
-// A deterministic CSV with realistic variety: common and rare names, accents,
-// a share of missing values, quoted fields.
+// The probation extract of `probity synth` (normal difficulty, seed 1):
+// realistic name, date and postcode distributions, typos, aliases and missing
+// values, so block sizes and term counts look like real data. Generated once
+// per PROBITY_BENCH_ROWS and kept in the bench folder.
 const std::string& CsvPath() {
   static const std::string path = [] {
-    const char* forenames[] = {"John", "Mohammed", "Siobhán", "Łukasz", "Olivia", "Chloé",
-                               "David", "Aisha", "Oluwaseun", "Zoë", "James", "Sarah"};
-    const char* surnames[] = {"Smith", "Khan", "Ó Briain", "Wróbel", "Jones", "Smith-Jones",
-                              "O'Neil", "Okafor", "Patel", "MacDonald", "Williams", "Nguyễn"};
-    const char* postcodes[] = {"SW1A 1AA", "cr3 6gy", "M1 1AE", "B33 8TH", "LS1 4AP", "CF10 1EP"};
-    std::string p = BenchDir() + "/people.csv";
-    std::FILE* f = std::fopen(p.c_str(), "wb");
-    std::string buf = "crn,forenames,surname,dob,sex,pnc,postcode\n";
-    uint64_t x = 88172645463325252ull;
-    auto next = [&] {
-      x ^= x << 13;
-      x ^= x >> 7;
-      x ^= x << 17;
-      return x;
-    };
-    for (size_t i = 0; i < BenchRows(); ++i) {
-      const uint64_t r = next();
-      const int year = 1950 + static_cast<int>(r % 55);
-      const int serial = static_cast<int>((r >> 8) % 9999999);
-      buf += fmt::format("X{:07},{} {},\"{}\",{:02}/{:02}/{},{},{},{}\n", i,
-                         forenames[r % 12], forenames[(r >> 4) % 12], surnames[(r >> 12) % 12],
-                         1 + (r >> 20) % 28, 1 + (r >> 25) % 12, year, (r >> 30) % 2 ? "M" : "F",
-                         (r >> 31) % 3 ? fmt::format("{}/{:07}A", year + 20, serial) : "",
-                         (r >> 33) % 10 ? postcodes[(r >> 36) % 6] : "");
-      if (buf.size() > (1 << 20)) {
-        std::fwrite(buf.data(), 1, buf.size(), f);
-        buf.clear();
+    const std::string dir = fmt::format("{}/synth-{}", BenchDir(), BenchRows());
+    const std::string csv = dir + "/probation.csv";
+    if (!std::filesystem::exists(csv)) {
+      SynthOptions options;
+      options.people = BenchRows();
+      options.out_dir = dir;
+      absl::StatusOr<SynthSummary> made = GenerateSyntheticData(options);
+      if (!made.ok()) {
+        std::fprintf(stderr, "%s\n", std::string(made.status().message()).c_str());
+        std::exit(1);
       }
     }
-    std::fwrite(buf.data(), 1, buf.size(), f);
-    std::fclose(f);
-    return p;
+    return csv;
   }();
   return path;
 }
