@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <deque>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -39,22 +38,60 @@ constexpr KeyPartEntry kKeyParts[] = {
     {KeyPart::kCustom, "custom"},
 };
 
-// The values one key part takes for a record, as byte strings. Small and
+// The values one key part takes for a record, as byte strings: views into the
+// record, or up to 8 bytes computed from it (dates) held inline. Small and
 // reused, so key derivation does not allocate per record once warmed up.
 class PartValues {
  public:
   void Clear() { values_.clear(); }
   void Add(std::string_view v) {
-    if (v.empty()) return;
-    for (std::string_view existing : values_) {
-      if (existing == v) return;
-    }
-    values_.push_back(v);
+    if (v.empty() || Contains(v)) return;
+    values_.push_back(Value{v.data(), static_cast<uint8_t>(0), {}, v.size()});
   }
-  const std::vector<std::string_view>& values() const { return values_; }
+  // Adds a computed value of `n` <= 8 bytes.
+  void AddBytes(const void* data, size_t n) {
+    Value value{nullptr, static_cast<uint8_t>(n), {}, n};
+    std::memcpy(value.inline_bytes, data, n);
+    if (!Contains(value.view())) values_.push_back(value);
+  }
+  size_t size() const { return values_.size(); }
+  bool empty() const { return values_.empty(); }
+  std::string_view operator[](size_t i) const { return values_[i].view(); }
 
  private:
-  std::vector<std::string_view> values_;
+  struct Value {
+    const char* external;  // null: the bytes are inline
+    uint8_t inline_size;
+    char inline_bytes[8];
+    size_t size;
+    std::string_view view() const {
+      return external != nullptr ? std::string_view(external, size)
+                                 : std::string_view(inline_bytes, inline_size);
+    }
+  };
+  bool Contains(std::string_view v) const {
+    for (const Value& existing : values_) {
+      if (existing.view() == v) return true;
+    }
+    return false;
+  }
+  std::vector<Value> values_;
+};
+
+// Each key part's values for one record, collected on first use: the rules
+// share parts (most use a date or a name code), so a part is derived once per
+// record however many rules name it.
+class PartCache {
+ public:
+  static constexpr size_t kParts = static_cast<size_t>(KeyPart::kCustom) + 1;
+  void Reset() { collected_.fill(false); }
+  // Values of `part` (for KeyPart::kCustom, of custom field `custom_field`).
+  const PartValues& Get(KeyPart part, uint8_t custom_field, const Record& r);
+
+ private:
+  std::array<PartValues, kParts> values_;
+  std::array<bool, kParts> collected_{};
+  uint8_t custom_field_ = 0;  // whose values values_[kCustom] holds
 };
 
 std::string_view FirstToken(std::string_view s) { return s.substr(0, s.find(' ')); }
@@ -63,18 +100,7 @@ void CollectTokens(std::string_view s, PartValues* out) {
   for (std::string_view token : NameTokens(s)) out->Add(token);
 }
 
-// Fixed-size scratch for values that are computed rather than views into the record.
-struct Scratch {
-  std::deque<std::array<char, 8>> slots;  // a deque: views stay valid as it grows
-  std::string_view Store(const void* data, size_t n) {
-    slots.emplace_back();
-    std::memcpy(slots.back().data(), data, n);
-    return {slots.back().data(), n};
-  }
-};
-
-void CollectPart(KeyPart part, uint8_t custom_field, const Record& r, PartValues* out,
-                 Scratch* scratch) {
+void CollectPart(KeyPart part, uint8_t custom_field, const Record& r, PartValues* out) {
   switch (part) {
     case KeyPart::kCustom:
       for (const CustomValue& v : r.custom) {
@@ -82,7 +108,7 @@ void CollectPart(KeyPart part, uint8_t custom_field, const Record& r, PartValues
         if (!v.text.empty()) {
           out->Add(v.text);
         } else {
-          out->Add(scratch->Store(&v.day, sizeof v.day));
+          out->AddBytes(&v.day, sizeof v.day);
         }
       }
       break;
@@ -111,19 +137,19 @@ void CollectPart(KeyPart part, uint8_t custom_field, const Record& r, PartValues
       for (const NameValue& n : r.forenames) out->Add(std::string_view(n.text).substr(0, 1));
       break;
     case KeyPart::kDob:
-      for (DayNumber day : r.dobs) out->Add(scratch->Store(&day, sizeof day));
+      for (DayNumber day : r.dobs) out->AddBytes(&day, sizeof day);
       break;
     case KeyPart::kDobYear:
       for (DayNumber day : r.dobs) {
         const int32_t year = FromDayNumber(day).year;
-        out->Add(scratch->Store(&year, sizeof year));
+        out->AddBytes(&year, sizeof year);
       }
       break;
     case KeyPart::kDobMonthDay:
       for (DayNumber day : r.dobs) {
         const CivilDate date = FromDayNumber(day);
         const int32_t month_day = date.month * 100 + date.day;
-        out->Add(scratch->Store(&month_day, sizeof month_day));
+        out->AddBytes(&month_day, sizeof month_day);
       }
       break;
     case KeyPart::kPostcode:
@@ -140,6 +166,49 @@ void CollectPart(KeyPart part, uint8_t custom_field, const Record& r, PartValues
     case KeyPart::kSex:
       if (r.sex == 'M' || r.sex == 'F') out->Add(std::string_view(&r.sex, 1));
       break;
+  }
+}
+
+const PartValues& PartCache::Get(KeyPart part, uint8_t custom_field, const Record& r) {
+  const auto i = static_cast<size_t>(part);
+  if (!collected_[i] || (part == KeyPart::kCustom && custom_field != custom_field_)) {
+    values_[i].Clear();
+    CollectPart(part, custom_field, r, &values_[i]);
+    collected_[i] = true;
+    if (part == KeyPart::kCustom) custom_field_ = custom_field;
+  }
+  return values_[i];
+}
+
+// Appends one rule's keys for `record`, its parts' values taken from `cache`.
+void AppendRuleKeys(const BlockingRule& rule, const Record& record, PartCache* cache,
+                    std::vector<storage::BlockKey>* keys) {
+  std::array<const PartValues*, 8> parts{};
+  const size_t n = std::min(rule.parts.size(), parts.size());
+  for (size_t i = 0; i < n; ++i) {
+    parts[i] = &cache->Get(rule.parts[i], rule.custom_field, record);
+    if (parts[i]->empty()) return;  // a missing part: no key for this rule
+  }
+  // Walk the cartesian product of part values, odometer style.
+  std::array<size_t, 8> index{};
+  const size_t first_key = keys->size();
+  for (size_t produced = 0; produced < kMaxKeysPerRule; ++produced) {
+    uint64_t hash = rule.id;
+    for (size_t i = 0; i < n; ++i) {
+      const std::string_view v = (*parts[i])[index[i]];
+      hash = XXH3_64bits_withSeed(v.data(), v.size(), hash);
+    }
+    const storage::BlockKey key{rule.id, hash};
+    if (std::find(keys->begin() + static_cast<std::ptrdiff_t>(first_key), keys->end(), key) ==
+        keys->end()) {
+      keys->push_back(key);
+    }
+    size_t i = 0;
+    for (; i < n; ++i) {
+      if (++index[i] < parts[i]->size()) break;
+      index[i] = 0;
+    }
+    if (i == n) break;
   }
 }
 
@@ -316,36 +385,16 @@ absl::StatusOr<std::vector<BlockingRule>> BlockingRulesFromSettings(const Settin
 
 void AppendBlockKeys(const BlockingRule& rule, const Record& record,
                      std::vector<storage::BlockKey>* keys) {
-  thread_local std::vector<PartValues> parts;
-  thread_local Scratch scratch;
-  scratch.slots.clear();
-  parts.resize(rule.parts.size());
-  for (size_t i = 0; i < rule.parts.size(); ++i) {
-    parts[i].Clear();
-    CollectPart(rule.parts[i], rule.custom_field, record, &parts[i], &scratch);
-    if (parts[i].values().empty()) return;  // a missing part: no key for this rule
-  }
-  // Walk the cartesian product of part values, odometer style.
-  std::array<size_t, 8> index{};
-  const size_t first_key = keys->size();
-  for (size_t produced = 0; produced < kMaxKeysPerRule; ++produced) {
-    uint64_t hash = rule.id;
-    for (size_t i = 0; i < rule.parts.size() && i < index.size(); ++i) {
-      const std::string_view v = parts[i].values()[index[i]];
-      hash = XXH3_64bits_withSeed(v.data(), v.size(), hash);
-    }
-    const storage::BlockKey key{rule.id, hash};
-    if (std::find(keys->begin() + static_cast<std::ptrdiff_t>(first_key), keys->end(), key) ==
-        keys->end()) {
-      keys->push_back(key);
-    }
-    size_t i = 0;
-    for (; i < rule.parts.size() && i < index.size(); ++i) {
-      if (++index[i] < parts[i].values().size()) break;
-      index[i] = 0;
-    }
-    if (i == rule.parts.size() || i == index.size()) break;
-  }
+  thread_local PartCache cache;
+  cache.Reset();
+  AppendRuleKeys(rule, record, &cache, keys);
+}
+
+void AppendBlockKeys(const std::vector<BlockingRule>& rules, const Record& record,
+                     std::vector<storage::BlockKey>* keys) {
+  thread_local PartCache cache;
+  cache.Reset();
+  for (const BlockingRule& rule : rules) AppendRuleKeys(rule, record, &cache, keys);
 }
 
 void AppendTfTerms(const Record& record, std::vector<storage::TfTerm>* terms) {

@@ -62,8 +62,13 @@ std::vector<BlockingRule> DefaultBlockingRules(const Settings& settings);
 // the settings file and the entry.
 absl::StatusOr<std::vector<BlockingRule>> BlockingRulesFromSettings(const Settings& settings);
 
-// Appends the rule's block keys for `record` (deduplicated).
+// Appends the rule's block keys for `record` (deduplicated within the rule).
 void AppendBlockKeys(const BlockingRule& rule, const Record& record,
+                     std::vector<storage::BlockKey>* keys);
+
+// The same for every rule in turn, each key part derived once: the keys equal
+// those of AppendBlockKeys called per rule, in the same order.
+void AppendBlockKeys(const std::vector<BlockingRule>& rules, const Record& record,
                      std::vector<storage::BlockKey>* keys);
 
 // Term-frequency terms a record contributes: surname values, first forename

@@ -57,7 +57,7 @@ int ResolveThreads(int threads) {
 
 void BlockKeyIndex::Add(const std::vector<BlockingRule>& rules, const Record& record) {
   const size_t begin = keys.size();
-  for (const BlockingRule& rule : rules) AppendBlockKeys(rule, record, &keys);
+  AppendBlockKeys(rules, record, &keys);
   std::sort(keys.begin() + static_cast<std::ptrdiff_t>(begin), keys.end(), Less);
   offsets.push_back(static_cast<uint32_t>(keys.size()));
 }

@@ -126,7 +126,7 @@ storage::StoredRecord MakeStoredRecord(uint16_t source_code, const Record& recor
   stored.source = source_code;
   stored.id = record.id;
   EncodeRecordTo(record, &stored.payload);
-  for (const BlockingRule& rule : rules) AppendBlockKeys(rule, record, &stored.block_keys);
+  AppendBlockKeys(rules, record, &stored.block_keys);
   AppendTfTerms(record, &stored.tf_terms);
   return stored;
 }

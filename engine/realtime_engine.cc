@@ -271,7 +271,7 @@ absl::Status RealtimeEngine::Score(const SourceInfo& source, const Record& query
                                    LinkData* data, std::vector<Scored>* scored) const {
   // Candidates: every record sharing a block key with the query.
   std::vector<storage::BlockKey> keys;
-  for (const BlockingRule& rule : rules_) AppendBlockKeys(rule, query, &keys);
+  AppendBlockKeys(rules_, query, &keys);
   absl::flat_hash_set<std::pair<uint16_t, std::string>> seen;
   std::vector<std::pair<uint16_t, std::string>> candidates;
   // True when (code, id) is a new candidate of the query.

@@ -13,7 +13,9 @@
 
 #include "engine/blocking.h"
 #include "engine/date.h"
+#include "engine/identifiers.h"
 #include "engine/link_data.h"
+#include "engine/postcode.h"
 #include "engine/record.h"
 #include "engine/record_builder.h"
 #include "gtest/gtest.h"
@@ -91,6 +93,72 @@ CandidateOptions Options(LinkType type, int threads = 2) {
   options.link_type = type;
   options.threads = threads;
   return options;
+}
+
+// Every key part, alone and combined, and two custom fields.
+std::vector<BlockingRule> EveryPartRules() {
+  std::vector<BlockingRule> rules;
+  const KeyPart single[] = {KeyPart::kPnc,           KeyPart::kCro,
+                            KeyPart::kNino,          KeyPart::kSurname,
+                            KeyPart::kSurnameMetaphone, KeyPart::kForename,
+                            KeyPart::kForenameMetaphone, KeyPart::kForenameInitial,
+                            KeyPart::kDob,           KeyPart::kDobYear,
+                            KeyPart::kDobMonthDay,   KeyPart::kPostcode,
+                            KeyPart::kPostcodeSector, KeyPart::kPostcodeDistrict,
+                            KeyPart::kSex};
+  for (KeyPart part : single) {
+    rules.push_back(Rule(static_cast<uint8_t>(rules.size() + 1), "", {part}));
+  }
+  rules.push_back(Rule(static_cast<uint8_t>(rules.size() + 1), "",
+                       {KeyPart::kSurname, KeyPart::kDobYear}));
+  rules.push_back(Rule(static_cast<uint8_t>(rules.size() + 1), "",
+                       {KeyPart::kForenameMetaphone, KeyPart::kDob, KeyPart::kSex}));
+  for (uint8_t field : {0, 1, 0}) {
+    BlockingRule custom = Rule(static_cast<uint8_t>(rules.size() + 1), "",
+                               {KeyPart::kCustom, KeyPart::kDobMonthDay});
+    custom.custom_field = field;
+    rules.push_back(custom);
+  }
+  return rules;
+}
+
+TEST(BlockKeysTest, AllRulesAtOnceEqualRuleByRule) {
+  const std::vector<BlockingRule> rules = EveryPartRules();
+  Record full = Make({"Siobhán Mary", "Zoë"}, {"Smith-Jones", "O'Neil"},
+                     {Day(1980, 2, 29), Day(1981, 2, 28)});
+  full.sex = 'F';
+  full.postcodes = {NormalisePostcode("m1 1ae"), NormalisePostcode("CR3 6GY")};
+  full.pncs = {NormalisePnc("2000/1234567V", 2026)};
+  full.cros = {NormaliseCro("123456/00Q")};
+  full.ninos = {NormaliseNino("AB123456C")};
+  full.custom = {CustomValue{0, "north", 0}, CustomValue{1, "", Day(2020, 1, 1)},
+                 CustomValue{1, "", Day(2021, 1, 1)}};
+  const Record sparse = Make({"Ann"}, {"Lee"}, {});  // no dates: no date keys
+  for (const Record* record : std::vector<const Record*>{&full, &sparse, &full}) {
+    std::vector<storage::BlockKey> rule_by_rule;
+    for (const BlockingRule& rule : rules) AppendBlockKeys(rule, *record, &rule_by_rule);
+    std::vector<storage::BlockKey> at_once;
+    AppendBlockKeys(rules, *record, &at_once);
+    EXPECT_EQ(at_once, rule_by_rule);
+  }
+
+  const auto count = [&](const Record& r, size_t rule) {
+    std::vector<storage::BlockKey> keys;
+    AppendBlockKeys(rules[rule], r, &keys);
+    return keys.size();
+  };
+  EXPECT_EQ(count(full, 3), 3u);       // surname tokens SMITH, JONES, ONEIL
+  EXPECT_EQ(count(full, 8), 2u);       // two dates of birth
+  EXPECT_EQ(count(full, 15), 6u);      // 3 surname tokens x 2 years
+  EXPECT_EQ(count(full, 17), 2u);      // custom field 0 once x 2 month-days
+  EXPECT_EQ(count(full, 18), 4u);      // custom field 1 twice x 2 month-days
+  EXPECT_EQ(count(sparse, 8), 0u);
+  EXPECT_EQ(count(sparse, 15), 0u);
+  std::vector<storage::BlockKey> sparse_keys;
+  AppendBlockKeys(rules, sparse, &sparse_keys);
+  for (const storage::BlockKey& key : sparse_keys) {
+    EXPECT_NE(key.rule, rules[8].id) << "a date key for a record without a date";
+  }
 }
 
 // Records 0 and 1 (different sources) share keys under all three rules, and
