@@ -46,25 +46,28 @@ struct RowBatch {
   }
 };
 
+// Records encoded for the store's bulk writer on the normalising thread, so
+// the reading thread only copies them into the writer's run.
 struct NormalisedBatch {
-  std::vector<storage::StoredRecord> records;
+  storage::Store::BulkBatch records;
   std::vector<FieldQuality> quality;
 };
 
 NormalisedBatch NormaliseBatch(const RowBatch& batch, const RecordBuilder& builder,
                                uint16_t source_code, const std::vector<BlockingRule>& rules) {
   NormalisedBatch out;
-  out.records.reserve(batch.rows);
   out.quality.resize(builder.source().fields.size());
   std::vector<std::string_view> fields;
   std::vector<FieldQuality> row_quality;
   Record record;
+  storage::StoredRecord stored;
   for (size_t r = 0; r < batch.rows; ++r) {
     batch.Row(r, &fields);
     row_quality.assign(out.quality.size(), FieldQuality{});
     builder.Build(fields, &record, &row_quality);
     for (size_t m = 0; m < out.quality.size(); ++m) out.quality[m].Add(row_quality[m]);
-    out.records.push_back(MakeStoredRecord(source_code, record, rules));
+    MakeStoredRecord(source_code, record, rules, &stored);
+    out.records.Add(stored);
   }
   return out;
 }
@@ -123,12 +126,20 @@ absl::StatusOr<IngestInput> ParseInputSpec(std::string_view spec) {
 storage::StoredRecord MakeStoredRecord(uint16_t source_code, const Record& record,
                                        const std::vector<BlockingRule>& rules) {
   storage::StoredRecord stored;
-  stored.source = source_code;
-  stored.id = record.id;
-  EncodeRecordTo(record, &stored.payload);
-  AppendBlockKeys(rules, record, &stored.block_keys);
-  AppendTfTerms(record, &stored.tf_terms);
+  MakeStoredRecord(source_code, record, rules, &stored);
   return stored;
+}
+
+void MakeStoredRecord(uint16_t source_code, const Record& record,
+                      const std::vector<BlockingRule>& rules, storage::StoredRecord* out) {
+  out->source = source_code;
+  out->id = record.id;
+  out->payload.clear();
+  EncodeRecordTo(record, &out->payload);
+  out->block_keys.clear();
+  AppendBlockKeys(rules, record, &out->block_keys);
+  out->tf_terms.clear();
+  AppendTfTerms(record, &out->tf_terms);
 }
 
 absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& settings,
@@ -198,11 +209,8 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
       const NormalisedBatch done = in_flight.front().get();
       in_flight.pop_front();
       for (size_t m = 0; m < done.quality.size(); ++m) source_report.quality[m].Add(done.quality[m]);
-      for (const storage::StoredRecord& record : done.records) {
-        if (!write_status.ok()) break;
-        write_status = writer->Add(record);
-        if (write_status.ok()) ++source_report.stored;
-      }
+      if (write_status.ok()) write_status = writer->Add(done.records);
+      if (write_status.ok()) source_report.stored += done.records.size();
     };
     auto submit = [&](std::unique_ptr<RowBatch> batch) {
       const RowBatch* raw = batch.release();

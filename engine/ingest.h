@@ -64,6 +64,9 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
 // The index entries and payload the store keeps for a record.
 storage::StoredRecord MakeStoredRecord(uint16_t source_code, const Record& record,
                                        const std::vector<BlockingRule>& rules);
+// The same into `out`, reusing its storage (no allocation once warmed up).
+void MakeStoredRecord(uint16_t source_code, const Record& record,
+                      const std::vector<BlockingRule>& rules, storage::StoredRecord* out);
 
 }  // namespace probity
 

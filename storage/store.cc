@@ -186,14 +186,17 @@ std::string PrefixSuccessor(std::string prefix) {
 
 // ---- Record values ----
 
+// Appends a record value's header to `out`; with `term_offsets`, appends
+// where each term's value starts in `out`.
 void EncodeRecordHeader(const std::vector<BlockKey>& block_keys, const std::vector<TfTerm>& terms,
-                        std::string* out) {
+                        std::string* out, std::vector<size_t>* term_offsets = nullptr) {
   PutVarint(out, block_keys.size());
   for (const BlockKey& key : block_keys) AppendBlockPrefix(out, key);
   PutVarint(out, terms.size());
   for (const TfTerm& term : terms) {
     out->push_back(static_cast<char>(term.field));
     PutVarint(out, term.value.size());
+    if (term_offsets != nullptr) term_offsets->push_back(out->size());
     out->append(term.value);
   }
 }
@@ -472,27 +475,36 @@ class HashIndex64 {
 // Sums a batch's term-count deltas by tf key (field + value): open addressing
 // over XXH3 hashes with the keys in one arena, so adding a term allocates
 // nothing in the common case.
+// The hash TermDeltas files a term under (BulkBatch computes it off the
+// writer's thread).
+uint64_t TermHash(uint8_t field, std::string_view value) {
+  return XXH3_64bits_withSeed(value.data(), value.size(), field);
+}
+
 class TermDeltas {
  public:
   void Add(uint8_t field, std::string_view value, int64_t delta) {
+    AddHashed(field, value, TermHash(field, value), delta);
+  }
+  // Add with `hash` == TermHash(field, value), computed by the caller.
+  void AddHashed(uint8_t field, std::string_view value, uint64_t hash, int64_t delta) {
     if ((size_ + 1) * 2 > slots_.size()) Grow();
-    const size_t start = arena_.size();
-    arena_.push_back(static_cast<char>(field));
-    arena_.append(value);
-    const size_t len = arena_.size() - start;
-    const uint64_t h = XXH3_64bits(arena_.data() + start, len);
+    const size_t len = value.size() + 1;  // stored as field, then value: the tf key
     const size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
       if (slot.size == kEmpty) {
-        slot = Slot{h, static_cast<uint32_t>(start), static_cast<uint32_t>(len), delta};
+        const size_t start = arena_.size();
+        arena_.push_back(static_cast<char>(field));
+        arena_.append(value);
+        slot = Slot{hash, static_cast<uint32_t>(start), static_cast<uint32_t>(len), delta};
         ++size_;
         return;
       }
-      if (slot.hash == h && slot.size == len &&
-          std::memcmp(arena_.data() + slot.offset, arena_.data() + start, len) == 0) {
+      if (slot.hash == hash && slot.size == len &&
+          arena_[slot.offset] == static_cast<char>(field) &&
+          std::memcmp(arena_.data() + slot.offset + 1, value.data(), value.size()) == 0) {
         slot.delta += delta;
-        arena_.resize(start);
         return;
       }
     }
@@ -543,6 +555,76 @@ class TermDeltas {
 uint64_t HashKey(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
 }  // namespace
+
+// ---- BulkBatch ----
+
+struct Store::BulkBatch::Rep {
+  struct Term {
+    uint8_t field;
+    size_t offset;  // of the value in `bytes`
+    size_t size;
+    uint64_t hash;  // TermHash
+  };
+  struct Record {
+    size_t offset;  // of the key in `bytes`; the value follows it
+    uint32_t key_size;
+    uint32_t value_size;
+    uint64_t key_hash;  // HashKey of the key
+    uint32_t first_block_key;
+    uint32_t first_term;
+  };
+  std::string bytes;
+  std::vector<Record> records;
+  std::vector<BlockKey> block_keys;  // of records[i]: [first_block_key, next's)
+  std::vector<Term> terms;           // likewise by first_term
+  std::vector<size_t> term_offsets;  // scratch
+
+  std::string_view Key(const Record& r) const { return {bytes.data() + r.offset, r.key_size}; }
+  std::string_view Value(const Record& r) const {
+    return {bytes.data() + r.offset + r.key_size, r.value_size};
+  }
+  size_t EndBlockKey(size_t i) const {
+    return i + 1 < records.size() ? records[i + 1].first_block_key : block_keys.size();
+  }
+  size_t EndTerm(size_t i) const {
+    return i + 1 < records.size() ? records[i + 1].first_term : terms.size();
+  }
+};
+
+Store::BulkBatch::BulkBatch() : rep_(std::make_unique<Rep>()) {}
+Store::BulkBatch::~BulkBatch() = default;
+Store::BulkBatch::BulkBatch(BulkBatch&&) noexcept = default;
+Store::BulkBatch& Store::BulkBatch::operator=(BulkBatch&&) noexcept = default;
+
+void Store::BulkBatch::Add(const StoredRecord& record) {
+  Rep& rep = *rep_;
+  const size_t offset = rep.bytes.size();
+  AppendRecordKey(&rep.bytes, record.source, record.id);
+  const size_t key_size = rep.bytes.size() - offset;
+  rep.term_offsets.clear();
+  EncodeRecordHeader(record.block_keys, record.tf_terms, &rep.bytes, &rep.term_offsets);
+  rep.bytes.append(record.payload);
+  rep.records.push_back(Rep::Record{
+      offset, static_cast<uint32_t>(key_size),
+      static_cast<uint32_t>(rep.bytes.size() - offset - key_size),
+      HashKey(std::string_view(rep.bytes.data() + offset, key_size)),
+      static_cast<uint32_t>(rep.block_keys.size()), static_cast<uint32_t>(rep.terms.size())});
+  rep.block_keys.insert(rep.block_keys.end(), record.block_keys.begin(), record.block_keys.end());
+  for (size_t t = 0; t < record.tf_terms.size(); ++t) {
+    const TfTerm& term = record.tf_terms[t];
+    rep.terms.push_back(Rep::Term{term.field, rep.term_offsets[t], term.value.size(),
+                                  TermHash(term.field, term.value)});
+  }
+}
+
+size_t Store::BulkBatch::size() const { return rep_->records.size(); }
+
+void Store::BulkBatch::Clear() {
+  rep_->bytes.clear();
+  rep_->records.clear();
+  rep_->block_keys.clear();
+  rep_->terms.clear();
+}
 
 // ---- Store::Impl ----
 
@@ -795,32 +877,17 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   }
 
   absl::Status Add(const StoredRecord& record) override {
-    if (finished_) return absl::FailedPreconditionError(impl_->dir + ": BulkWriter finished");
-    if (!status_.ok()) return status_;
-    key_.clear();
-    AppendRecordKey(&key_, record.source, record.id);
-    const uint64_t h = HashKey(key_);
-    bool lookup = true;
-    if (const int64_t i = run_index_.Find(h); i >= 0) {
-      const auto earlier = static_cast<uint32_t>(i);
-      if (filling_.Key(earlier) == key_) {
-        // The later version wins. The earlier one was never written, so its
-        // look-up flag (about the store before this run) still holds.
-        lookup = filling_.records[earlier].lookup;
-        filling_.Kill(earlier);
-        return Append(record, h, lookup);
-      }
-      status_ = Submit();  // two ids with one hash: rare, keep them apart
-      if (!status_.ok()) return status_;
+    single_.Clear();
+    single_.Add(record);
+    return Add(single_);
+  }
+
+  absl::Status Add(const BulkBatch& batch) override {
+    const BulkBatch::Rep& rep = batch.rep();
+    for (size_t i = 0; i < rep.records.size(); ++i) {
+      if (absl::Status st = AddOne(rep, i); !st.ok()) return st;
     }
-    if (SourceIsFresh(record.source)) {
-      // Nothing of this source existed when the writer started: only ids this
-      // writer wrote before can have an old version.
-      lookup = written_ids_.Contains(h);
-      written_ids_.Insert(h);
-    }
-    if (!status_.ok()) return status_;
-    return Append(record, h, lookup);
+    return absl::OkStatus();
   }
 
   absl::Status Finish() override {
@@ -970,12 +1037,16 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       return std::string_view(ranked_keys.data() + ranked_offsets[r],
                               ranked_offsets[r + 1] - ranked_offsets[r]);
     }
-    // Writes the full block-index key of a ranked `ref` of `rule` into `key`.
+    // Writes the full block-index key of a ranked `ref` of `rule` into `key`
+    // (resized in place: no allocation once it has grown to the longest key).
     void EntryKey(size_t rule, const EntryRef& ref, std::string* key) const {
-      key->clear();
-      key->push_back(static_cast<char>(rule));
-      PutBE64(key, ref.hash());
-      key->append(RankedKey(ref.number));
+      const std::string_view record_key = RankedKey(ref.number);
+      key->resize(kBlockPrefixLen + record_key.size());
+      char* p = key->data();
+      p[0] = static_cast<char>(rule);
+      const uint64_t hash = ref.hash();
+      for (int i = 0; i < 8; ++i) p[1 + i] = static_cast<char>(hash >> (56 - 8 * i));
+      std::memcpy(p + kBlockPrefixLen, record_key.data(), record_key.size());
     }
     // Drops a pending record: its entries are dropped when ranked, its terms now.
     void Kill(uint32_t i) {
@@ -1054,19 +1125,55 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
 
   // ---- Caller side ----
 
-  absl::Status Append(const StoredRecord& record, uint64_t h, bool lookup) {
+  // Adds record `i` of a batch.
+  absl::Status AddOne(const BulkBatch::Rep& rep, size_t i) {
+    if (finished_) return absl::FailedPreconditionError(impl_->dir + ": BulkWriter finished");
+    if (!status_.ok()) return status_;
+    const BulkBatch::Rep::Record& record = rep.records[i];
+    const std::string_view key = rep.Key(record);
+    const uint64_t h = record.key_hash;
+    bool lookup = true;
+    if (const int64_t found = run_index_.Find(h); found >= 0) {
+      const auto earlier = static_cast<uint32_t>(found);
+      if (filling_.Key(earlier) == key) {
+        // The later version wins. The earlier one was never written, so its
+        // look-up flag (about the store before this run) still holds.
+        lookup = filling_.records[earlier].lookup;
+        filling_.Kill(earlier);
+        return Append(rep, i, lookup);
+      }
+      status_ = Submit();  // two ids with one hash: rare, keep them apart
+      if (!status_.ok()) return status_;
+    }
+    if (SourceIsFresh(GetBE16(key.data()))) {
+      // Nothing of this source existed when the writer started: only ids this
+      // writer wrote before can have an old version.
+      lookup = written_ids_.Contains(h);
+      written_ids_.Insert(h);
+    }
+    if (!status_.ok()) return status_;
+    return Append(rep, i, lookup);
+  }
+
+  absl::Status Append(const BulkBatch::Rep& rep, size_t i, bool lookup) {
     Run& run = filling_;
     const auto index = static_cast<uint32_t>(run.records.size());
-    value_.clear();
-    EncodeRecordHeader(record.block_keys, record.tf_terms, &value_);
-    value_.append(record.payload);
-    run.records.push_back(RecordRef{run.arena.Append(key_, value_),
-                                    static_cast<uint32_t>(key_.size()),
-                                    static_cast<uint32_t>(value_.size()), SortPrefix(key_), lookup,
+    const BulkBatch::Rep::Record& record = rep.records[i];
+    const std::string_view key = rep.Key(record);
+    const std::string_view value = rep.Value(record);
+    run.records.push_back(RecordRef{run.arena.Append(key, value),
+                                    static_cast<uint32_t>(key.size()),
+                                    static_cast<uint32_t>(value.size()), SortPrefix(key), lookup,
                                     false});
-    for (const BlockKey& bk : record.block_keys) run.AddEntry(bk, index, false);
-    for (const TfTerm& term : record.tf_terms) run.tf.Add(term.field, term.value, 1);
-    run_index_.Set(h, index);
+    for (size_t k = record.first_block_key; k < rep.EndBlockKey(i); ++k) {
+      run.AddEntry(rep.block_keys[k], index, false);
+    }
+    for (size_t t = record.first_term; t < rep.EndTerm(i); ++t) {
+      const BulkBatch::Rep::Term& term = rep.terms[t];
+      run.tf.AddHashed(term.field, std::string_view(rep.bytes.data() + term.offset, term.size),
+                       term.hash, 1);
+    }
+    run_index_.Set(record.key_hash, index);
     // The run being written and this one share memory_bytes_.
     const size_t writing = writing_bytes_.load();
     const size_t limit =
@@ -1166,7 +1273,15 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     const bool no_filters = ingested_runs_ + 1 >= kBulkCompactMinRuns;
     SstFile records(impl_, kCfRecords, no_filters);
     const auto write_records = [&run, &records] {
-      for (uint32_t i : run.order) records.Put(run.Key(i), run.Value(i));
+      // Key order visits the arena at random: fetch a record's reference 16
+      // records ahead and its bytes 8 ahead, so the table builder does not
+      // wait on memory.
+      const std::vector<uint32_t>& order = run.order;
+      for (size_t r = 0; r < order.size(); ++r) {
+        if (r + 16 < order.size()) __builtin_prefetch(&run.records[order[r + 16]]);
+        if (r + 8 < order.size()) __builtin_prefetch(run.records[order[r + 8]].data);
+        records.Put(run.Key(order[r]), run.Value(order[r]));
+      }
     };
     // Rules [0, split) go to one file, [split, 256) to the other: about half
     // the entries each (at least rule 0 in the first, should it hold most).
@@ -1302,9 +1417,41 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     return absl::OkStatus();
   }
 
+  // Sorts `n` entries that share their hash's first byte: a radix pass on the
+  // second byte, then each part (a few entries for distinct hashes) by
+  // insertion, or by std::sort when many share a hash (a large block).
+  static void SortBucket(EntryRef* entries, size_t n, std::vector<EntryRef>* scratch) {
+    constexpr size_t kSmall = 32;
+    const auto small_sort = [](EntryRef* first, size_t count) {
+      if (count > kSmall) {
+        std::sort(first, first + count);
+        return;
+      }
+      for (size_t i = 1; i < count; ++i) {
+        const EntryRef value = first[i];
+        size_t j = i;
+        for (; j > 0 && value < first[j - 1]; --j) first[j] = first[j - 1];
+        first[j] = value;
+      }
+    };
+    if (n <= kSmall) {
+      small_sort(entries, n);
+      return;
+    }
+    const auto digit = [](const EntryRef& ref) { return (ref.hash_hi >> 16) & 0xff; };
+    std::array<uint32_t, 257> next{};
+    for (size_t i = 0; i < n; ++i) ++next[digit(entries[i]) + 1];
+    for (size_t d = 0; d < 256; ++d) next[d + 1] += next[d];
+    const std::array<uint32_t, 257> begin = next;
+    scratch->resize(n);
+    for (size_t i = 0; i < n; ++i) (*scratch)[next[digit(entries[i])]++] = entries[i];
+    std::memcpy(entries, scratch->data(), n * sizeof(EntryRef));
+    for (size_t d = 0; d < 256; ++d) small_sort(entries + begin[d], begin[d + 1] - begin[d]);
+  }
+
   // One rule's entries in key order, in `out`: numbers turned into ranks
   // (entries of replaced records dropped), then a radix pass on the first hash
-  // byte into `out` and a small sort per bucket, duplicates dropped.
+  // byte into `out` and SortBucket per bucket, duplicates dropped.
   static void SortRuleEntries(Run& run, EntryList& list, std::vector<EntryRef>* out) {
     out->clear();
     if (list.size() == 0) return;  // most of the 256 rules
@@ -1328,10 +1475,11 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       }
     }
     size_t kept = 0;
+    std::vector<EntryRef> scratch;
     for (size_t b = 0; b < 256; ++b) {
       const auto first = out->begin() + static_cast<std::ptrdiff_t>(begin[b]);
       const auto last = out->begin() + static_cast<std::ptrdiff_t>(begin[b + 1]);
-      std::sort(first, last);
+      SortBucket(&*first, static_cast<size_t>(last - first), &scratch);
       // A record listing one block key twice yields one entry.
       const auto unique_end = std::unique(first, last);
       kept = static_cast<size_t>(std::move(first, unique_end, out->begin() +
@@ -1418,8 +1566,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   std::vector<int8_t> source_state_;  // SourceState by source code
   HashIndex64 run_index_;             // record key hash -> filling_.records index
   HashSet64 written_ids_;             // record key hashes written, fresh sources only
-  std::string key_;
-  std::string value_;
+  BulkBatch single_;  // Add(StoredRecord) goes through a batch of one
   absl::Status status_;
   bool finished_ = false;
   std::atomic<size_t> writing_bytes_{0};  // memory held by the run being written

@@ -125,11 +125,36 @@ class Store {
   //   - Memory: BulkWriterOptions::memory_bytes for pending records, plus ~16
   //     bytes per record of a source that held no records when the writer met
   //     it.
+  //   - Add(BulkBatch) takes records prepared on other threads; a writer's
+  //     own thread then only copies bytes.
+  class BulkBatch;
   class BulkWriter {
    public:
     virtual ~BulkWriter() = default;
     virtual absl::Status Add(const StoredRecord& record) = 0;
+    // Adds the batch's records in order, as Add of each would.
+    virtual absl::Status Add(const BulkBatch& batch) = 0;
     virtual absl::Status Finish() = 0;
+  };
+  // Records prepared for a BulkWriter on any thread (such as the threads that
+  // normalise them): Add encodes each record's key and value and hashes what
+  // the writer looks up, so that work leaves the writer's thread. Reusable
+  // after Clear(); one thread at a time.
+  class BulkBatch {
+   public:
+    BulkBatch();
+    ~BulkBatch();
+    BulkBatch(BulkBatch&&) noexcept;
+    BulkBatch& operator=(BulkBatch&&) noexcept;
+    void Add(const StoredRecord& record);
+    size_t size() const;
+    void Clear();
+    // The encoded records, read by the store (defined in store.cc only).
+    struct Rep;
+    const Rep& rep() const { return *rep_; }
+
+   private:
+    std::unique_ptr<Rep> rep_;
   };
   struct BulkWriterOptions {
     // Memory for records not yet written: a run being filled and the one
