@@ -339,6 +339,10 @@ rdb::ColumnFamilyOptions MakeCfOptions(int cf, const std::shared_ptr<rdb::Cache>
   switch (cf) {
     case kCfRecords:
       options.write_buffer_size = size_t{64} << 20;
+      // Record values are mostly hashes (the block keys in the header) and
+      // short varied strings: LZ4 saved 0.1% on a million synthetic records
+      // (RocksDB kept almost every block raw) for 5% of the load's CPU.
+      options.compression = rdb::kNoCompression;
       // Small bulk batches insert keys in sorted order, and re-storing a
       // record inserts where the last insert was: a per-source insert hint
       // lets the memtable skiplist start its search there.
