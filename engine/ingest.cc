@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
@@ -71,6 +74,85 @@ NormalisedBatch NormaliseBatch(const RowBatch& batch, const RecordBuilder& build
   }
   return out;
 }
+
+// Hands normalised batches, in the order submitted, to `consume` on a thread
+// of its own, so the thread that reads the CSV does not also copy every record
+// into the bulk writer. At most `max_in_flight` batches wait at a time.
+class NormalisePipeline {
+ public:
+  using Consume = std::function<absl::Status(const NormalisedBatch&)>;
+  NormalisePipeline(size_t max_in_flight, Consume consume)
+      : max_in_flight_(std::max<size_t>(max_in_flight, 1)), consume_(std::move(consume)) {
+    try {
+      consumer_ = std::thread([this] { Run(); });
+    } catch (const std::system_error&) {
+      // No thread to be had: Submit consumes each batch itself.
+    }
+  }
+  ~NormalisePipeline() { Close().IgnoreError(); }
+  NormalisePipeline(const NormalisePipeline&) = delete;
+  NormalisePipeline& operator=(const NormalisePipeline&) = delete;
+
+  // Queues a batch being normalised, waiting while max_in_flight do. False
+  // once `consume` has failed (Close returns its error).
+  bool Submit(std::future<NormalisedBatch> batch) {
+    if (!consumer_.joinable()) {
+      if (status_.ok()) status_ = consume_(batch.get());
+      return status_.ok();
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    space_.wait(lock, [this] { return queue_.size() < max_in_flight_ || failed_; });
+    if (failed_) return false;
+    queue_.push_back(std::move(batch));
+    ready_.notify_one();
+    return true;
+  }
+
+  // Waits until every queued batch is consumed; the first error of `consume`.
+  absl::Status Close() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closed_ = true;
+    }
+    ready_.notify_one();
+    if (consumer_.joinable()) consumer_.join();
+    return status_;
+  }
+
+ private:
+  void Run() {
+    for (;;) {
+      std::future<NormalisedBatch> next;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        ready_.wait(lock, [this] { return !queue_.empty() || closed_; });
+        if (queue_.empty()) return;
+        next = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      space_.notify_one();
+      const NormalisedBatch batch = next.get();  // after a failure: waited for, not consumed
+      if (!status_.ok()) continue;
+      status_ = consume_(batch);
+      if (!status_.ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        failed_ = true;
+        space_.notify_all();
+      }
+    }
+  }
+
+  const size_t max_in_flight_;
+  const Consume consume_;
+  std::mutex mu_;
+  std::condition_variable ready_;  // a batch was queued, or Close
+  std::condition_variable space_;  // a batch left the queue, or consume failed
+  std::deque<std::future<NormalisedBatch>> queue_;
+  bool closed_ = false;
+  bool failed_ = false;
+  absl::Status status_;  // the consumer thread's, read after it is joined
+  std::thread consumer_;
+};
 
 // Progress line on a terminal, at most a few times a second.
 class Progress {
@@ -203,22 +285,20 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
     source_report.file = reader.name();
     source_report.quality.resize(source.fields.size());
 
-    std::deque<std::future<NormalisedBatch>> in_flight;
-    absl::Status write_status;
-    auto drain_one = [&]() {
-      const NormalisedBatch done = in_flight.front().get();
-      in_flight.pop_front();
+    // Normalised batches go to the bulk writer on the pipeline's thread, in
+    // file order, while this thread reads on.
+    NormalisePipeline pipeline(static_cast<size_t>(threads) + 1, [&](const NormalisedBatch& done) {
       for (size_t m = 0; m < done.quality.size(); ++m) source_report.quality[m].Add(done.quality[m]);
-      if (write_status.ok()) write_status = writer->Add(done.records);
-      if (write_status.ok()) source_report.stored += done.records.size();
-    };
+      absl::Status added = writer->Add(done.records);
+      if (added.ok()) source_report.stored += done.records.size();
+      return added;
+    });
     auto submit = [&](std::unique_ptr<RowBatch> batch) {
       const RowBatch* raw = batch.release();
-      in_flight.push_back(std::async(std::launch::async, [raw, &builder, code = *code, &rules]() {
+      return pipeline.Submit(std::async(std::launch::async, [raw, &builder, code = *code, &rules]() {
         std::unique_ptr<const RowBatch> owned(raw);
         return NormaliseBatch(*owned, builder, code, rules);
       }));
-      while (in_flight.size() > static_cast<size_t>(threads) + 1) drain_one();
     };
 
     auto batch = std::make_unique<RowBatch>();
@@ -246,7 +326,7 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
       }
       batch->Add(row.fields);
       if (batch->rows == kBatchRows) {
-        submit(std::move(batch));
+        if (!submit(std::move(batch))) break;  // the writer failed: Close says why
         batch = std::make_unique<RowBatch>();
         batch->fields_per_row = reader.header().size();
       }
@@ -254,12 +334,12 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
         progress.Update(reader.name(), source_report.rows, reader.bytes_read(), reader.total_bytes());
       }
     }
-    if (batch->rows > 0) submit(std::move(batch));
-    while (!in_flight.empty()) drain_one();
+    if (batch != nullptr && batch->rows > 0) submit(std::move(batch));
+    const absl::Status write_status = pipeline.Close();
     progress.Done();
+    if (!write_status.ok()) return write_status;
     if (!reader.status().ok()) return reader.status();
     if (!reject_status.ok()) return reject_status;
-    if (!write_status.ok()) return write_status;
 
     source_report.seconds = SecondsSince(source_start);
     report.rejected += source_report.rejected;

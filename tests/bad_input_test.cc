@@ -664,6 +664,30 @@ TEST_F(BadInputTest, FullDisk) {
   EXPECT_EQ(status[3], std::to_string(rows + 1)) << "records after the full disk";
 }
 
+// A full disk while a run is written in the middle of a load (a small
+// --memory makes several runs): the error reaches the reading thread, which
+// stops with one line, and a rerun with room completes the store.
+TEST_F(BadInputTest, FullDiskWhileARunIsWritten) {
+  TempDir big;
+  ASSERT_EQ(
+      RunProbity("synth --people 20000 --seed 23 --out-dir " + Quote(big.File("data"))).exit_code,
+      0);
+  const std::string inputs = " --settings " + Quote(big.File("data/settings.json")) +
+                             " --input police=" + Quote(big.File("data/police.csv")) +
+                             " --rejects " + Quote(work_.File("r.csv"));
+  const size_t rows = Lines(ReadFile(big.File("data/police.csv"))).size() - 1;
+  const std::string db = work_.File("db");
+  const CommandResult full =
+      RunCommand("sh -c \"trap '' XFSZ; ulimit -f 2048; exec " + std::string(PROBITY_BINARY) +
+                 " ingest --memory 16 --db " + Quote(db) + inputs + "\"");
+  EXPECT_TRUE(OneLineError(full));
+  EXPECT_NE(full.err.find("File too large"), std::string::npos) << full.err;
+  EXPECT_EQ(full.err.rfind("probity: " + db + ": ", 0), 0u) << full.err;
+  const CommandResult rerun = RunProbity("ingest --memory 16 --db " + Quote(db) + inputs);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(StoredRecords(db, "police"), rows);
+}
+
 // One store, two processes: a second writer is refused with one line, and the
 // first is not disturbed. Read-only commands (stats, export) may read a store
 // another process writes: they see it as of its last flush.
