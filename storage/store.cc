@@ -19,12 +19,14 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
@@ -65,6 +67,9 @@ constexpr size_t kBulkIngestMinRecords = 2048;
 // Finish compacts when the writer ingested at least this many runs (they
 // overlap in level 0).
 constexpr int kBulkCompactMinRuns = 2;
+// Block-index files per bulk run: enough that three threads share the work
+// evenly, few enough to stay large files.
+constexpr size_t kBlockFileParts = 6;
 // Bulk SST files are written into the store directory under this prefix, then
 // moved into RocksDB; leftovers (a crash mid-batch) are removed on open.
 constexpr std::string_view kBulkFilePrefix = "probity-bulk-";
@@ -1270,10 +1275,12 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     run.tf.Finalize();
     if (run.order.size() < kBulkIngestMinRecords) return WriteSmallRun(run);
 
-    // Three writers side by side: the records' file, and the block index in
-    // two files of disjoint key ranges (it has many more, smaller, keys); the
-    // term counts follow the first half. From the kBulkCompactMinRuns-th run on,
-    // Finish compacts for sure, so index and term files need no filters.
+    // The records' file, and the block index (many more, smaller, keys) in
+    // kBlockFileParts files of disjoint rule ranges, written by three threads
+    // side by side: each takes the next index file when done with its last,
+    // the records' thread once its file is written, so the threads finish
+    // together. The term counts follow. From the kBulkCompactMinRuns-th run
+    // on, Finish compacts for sure, so index and term files need no filters.
     const bool no_filters = ingested_runs_ + 1 >= kBulkCompactMinRuns;
     SstFile records(impl_, kCfRecords, no_filters);
     const auto write_records = [&run, &records] {
@@ -1287,24 +1294,30 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
         records.Put(run.Key(order[r]), run.Value(order[r]));
       }
     };
-    // Rules [0, split) go to one file, [split, 256) to the other: about half
-    // the entries each (at least rule 0 in the first, should it hold most).
-    size_t split = 0;
-    for (size_t below = 0; split < 256 && 2 * (below + run.RuleSize(split)) <= run.entry_count;
-         ++split) {
-      below += run.RuleSize(split);
-    }
-    split = std::max<size_t>(split, 1);
-    const auto has_entries = [&run](size_t first, size_t end) {
-      for (size_t rule = first; rule < end; ++rule) {
-        if (run.RuleSize(rule) > 0) return true;
-      }
-      return false;
+    struct BlockPart {
+      size_t first_rule = 0;
+      size_t end_rule = 0;
+      std::optional<SstFile> file;
     };
-    std::optional<SstFile> blocks_low;
-    std::optional<SstFile> blocks_high;
-    if (has_entries(0, split)) blocks_low.emplace(impl_, kCfBlocks, no_filters);
-    if (has_entries(split, 256)) blocks_high.emplace(impl_, kCfBlocks, no_filters);
+    std::deque<BlockPart> parts;  // SstFile does not move
+    const size_t part_target = run.entry_count / kBlockFileParts + 1;
+    for (size_t rule = 0, in_part = 0; rule < 256; ++rule) {
+      if (run.RuleSize(rule) == 0) continue;
+      if (parts.empty() || in_part >= part_target) {
+        parts.emplace_back();
+        parts.back().first_rule = rule;
+        parts.back().file.emplace(impl_, kCfBlocks, no_filters);
+        in_part = 0;
+      }
+      parts.back().end_rule = rule + 1;
+      in_part += run.RuleSize(rule);
+    }
+    std::atomic<size_t> next_part{0};
+    const auto write_parts = [&run, &parts, &next_part] {
+      for (size_t p; (p = next_part.fetch_add(1)) < parts.size();) {
+        WriteRuleEntries(run, parts[p].first_rule, parts[p].end_rule, *parts[p].file);
+      }
+    };
     std::vector<std::thread> threads;
     const auto spawn_or_run = [&threads](auto&& job) {
       try {
@@ -1313,9 +1326,12 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
         job();
       }
     };
-    spawn_or_run(write_records);
-    if (blocks_high) spawn_or_run([&] { WriteRuleEntries(run, split, 256, *blocks_high); });
-    if (blocks_low) WriteRuleEntries(run, 0, split, *blocks_low);
+    spawn_or_run([&] {
+      write_records();
+      write_parts();
+    });
+    spawn_or_run(write_parts);
+    write_parts();
     std::optional<SstFile> tf;
     if (!run.tf.sorted().empty()) {
       tf.emplace(impl_, kCfTf, no_filters);
@@ -1328,8 +1344,8 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     st = records.Finish(&record_files);
     if (st.ok()) args.push_back(IngestArg(kCfRecords, record_files));
     std::vector<std::string> block_files;
-    for (std::optional<SstFile>* file : {&blocks_low, &blocks_high}) {
-      if (st.ok() && file->has_value()) st = (*file)->Finish(&block_files);
+    for (BlockPart& part : parts) {
+      if (st.ok()) st = part.file->Finish(&block_files);
     }
     if (st.ok() && !block_files.empty()) args.push_back(IngestArg(kCfBlocks, block_files));
     if (st.ok() && tf) {
@@ -1357,6 +1373,41 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     return arg;
   }
 
+  // Sorts record indices by key: an LSD radix sort on the keys' first 8 bytes
+  // (16 bits a pass, passes where all agree skipped), then the few records
+  // that share those bytes by their whole keys.
+  static void SortByKey(const Run& run, std::vector<uint32_t>* order) {
+    struct Item {
+      uint64_t prefix;
+      uint32_t index;
+    };
+    const size_t n = order->size();
+    std::vector<Item> items(n);
+    std::vector<Item> scratch(n);
+    for (size_t i = 0; i < n; ++i) items[i] = Item{run.records[(*order)[i]].sort_prefix, (*order)[i]};
+    std::vector<uint32_t> next(size_t{1} << 16);
+    for (int shift = 0; shift < 64; shift += 16) {
+      std::fill(next.begin(), next.end(), 0);
+      for (const Item& item : items) ++next[(item.prefix >> shift) & 0xffff];
+      if (n == 0 || next[(items[0].prefix >> shift) & 0xffff] == n) continue;  // one digit
+      uint32_t sum = 0;
+      for (uint32_t& count : next) sum += std::exchange(count, sum);
+      for (const Item& item : items) scratch[next[(item.prefix >> shift) & 0xffff]++] = item;
+      items.swap(scratch);
+    }
+    for (size_t i = 0; i < n; ++i) (*order)[i] = items[i].index;
+    for (size_t first = 0; first < n;) {
+      size_t last = first + 1;
+      while (last < n && items[last].prefix == items[first].prefix) ++last;
+      if (last - first > 1) {
+        std::sort(order->begin() + static_cast<std::ptrdiff_t>(first),
+                  order->begin() + static_cast<std::ptrdiff_t>(last),
+                  [&run](uint32_t a, uint32_t b) { return run.Key(a) < run.Key(b); });
+      }
+      first = last;
+    }
+  }
+
   // Orders the run's live records by key: `order` and `rank`.
   static void SortRecords(Run& run) {
     const size_t n = run.records.size();
@@ -1365,15 +1416,11 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     for (uint32_t i = 0; i < n; ++i) {
       if (!run.records[i].dead) run.order.push_back(i);
     }
-    std::sort(run.order.begin(), run.order.end(), [&run](uint32_t a, uint32_t b) {
-      const uint64_t pa = run.records[a].sort_prefix;
-      const uint64_t pb = run.records[b].sort_prefix;
-      if (pa != pb) return pa < pb;
-      return run.Key(a) < run.Key(b);
-    });
+    SortByKey(run, &run.order);
     run.rank.assign(n, kDead);
     run.ranked_offsets.reserve(run.order.size() + 1);
     for (uint32_t r = 0; r < run.order.size(); ++r) {
+      if (r + 8 < run.order.size()) __builtin_prefetch(run.records[run.order[r + 8]].data);
       run.rank[run.order[r]] = r;
       run.ranked_offsets.push_back(static_cast<uint32_t>(run.ranked_keys.size()));
       run.ranked_keys.append(run.Key(run.order[r]));
