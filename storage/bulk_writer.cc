@@ -1,0 +1,1077 @@
+// Store::BulkWriter and Store::BulkBatch: see store.h for the contract.
+#include <sys/types.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "rocksdb/db.h"
+#include "rocksdb/sst_file_writer.h"
+#include "rocksdb/write_batch.h"
+#include "storage/store.h"
+#include "storage/store_format.h"
+#include "storage/store_impl.h"
+
+namespace probity::storage {
+namespace {
+
+// Smaller runs go through a WriteBatch instead of SST files.
+constexpr size_t kBulkIngestMinRecords = 2048;
+// Finish compacts when the writer ingested at least this many runs (they
+// overlap in level 0).
+constexpr int kBulkCompactMinRuns = 2;
+// Block-index files per bulk run: enough that three threads share the work
+// evenly, few enough to stay large files.
+constexpr size_t kBlockFileParts = 6;
+
+// Open-addressing set of 64-bit hashes (0 is the empty slot). Used by the bulk
+// writer to notice repeated ids without keeping the ids: 12-23 bytes per id.
+class HashSet64 {
+ public:
+  explicit HashSet64(size_t expected = 8) {
+    size_t capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    slots_.assign(capacity, 0);
+  }
+  bool Contains(uint64_t h) const {
+    h = Fix(h);
+    for (size_t i = h & Mask();; i = (i + 1) & Mask()) {
+      if (slots_[i] == h) return true;
+      if (slots_[i] == 0) return false;
+    }
+  }
+  void Insert(uint64_t h) {
+    if ((size_ + 1) * 10 > slots_.size() * 7) Grow();  // load factor <= 0.7
+    InsertNoGrow(Fix(h));
+  }
+
+ private:
+  static uint64_t Fix(uint64_t h) { return h == 0 ? 1 : h; }
+  size_t Mask() const { return slots_.size() - 1; }
+  void InsertNoGrow(uint64_t h) {
+    for (size_t i = h & Mask();; i = (i + 1) & Mask()) {
+      if (slots_[i] == h) return;
+      if (slots_[i] == 0) {
+        slots_[i] = h;
+        ++size_;
+        return;
+      }
+    }
+  }
+  void Grow() {
+    std::vector<uint64_t> old(slots_.size() * 2, 0);
+    old.swap(slots_);
+    size_ = 0;
+    for (uint64_t h : old) {
+      if (h != 0) InsertNoGrow(h);
+    }
+  }
+  std::vector<uint64_t> slots_;
+  size_t size_ = 0;
+};
+
+// Open-addressing map from 64-bit hash to a batch index (0 is the empty key);
+// grows as needed (load factor <= 0.5).
+class HashIndex64 {
+ public:
+  HashIndex64() : keys_(16, 0), values_(16, 0) {}
+  // The value stored for `h`, or -1.
+  int64_t Find(uint64_t h) const {
+    h = h == 0 ? 1 : h;
+    for (size_t i = h & Mask();; i = (i + 1) & Mask()) {
+      if (keys_[i] == h) return values_[i];
+      if (keys_[i] == 0) return -1;
+    }
+  }
+  // Inserts `h` or replaces its value.
+  void Set(uint64_t h, uint32_t value) {
+    if ((size_ + 1) * 2 > keys_.size()) Grow();
+    SetNoGrow(h == 0 ? 1 : h, value);
+  }
+  void Clear() {
+    if (size_ == 0) return;
+    std::fill(keys_.begin(), keys_.end(), 0);
+    size_ = 0;
+  }
+
+ private:
+  size_t Mask() const { return keys_.size() - 1; }
+  void SetNoGrow(uint64_t h, uint32_t value) {
+    size_t i = h & Mask();
+    while (keys_[i] != 0 && keys_[i] != h) i = (i + 1) & Mask();
+    if (keys_[i] == 0) ++size_;
+    keys_[i] = h;
+    values_[i] = value;
+  }
+  void Grow() {
+    std::vector<uint64_t> old_keys(keys_.size() * 2, 0);
+    std::vector<uint32_t> old_values(values_.size() * 2, 0);
+    old_keys.swap(keys_);
+    old_values.swap(values_);
+    size_ = 0;
+    for (size_t i = 0; i < old_keys.size(); ++i) {
+      if (old_keys[i] != 0) SetNoGrow(old_keys[i], old_values[i]);
+    }
+  }
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> values_;
+  size_t size_ = 0;
+};
+
+// Sums a batch's term-count deltas by tf key (field + value): open addressing
+// over XXH3 hashes with the keys in one arena, so adding a term allocates
+// nothing in the common case.
+// The hash TermDeltas files a term under (BulkBatch computes it off the
+// writer's thread).
+uint64_t TermHash(uint8_t field, std::string_view value) {
+  return XXH3_64bits_withSeed(value.data(), value.size(), field);
+}
+
+class TermDeltas {
+ public:
+  void Add(uint8_t field, std::string_view value, int64_t delta) {
+    AddHashed(field, value, TermHash(field, value), delta);
+  }
+  // Add with `hash` == TermHash(field, value), computed by the caller.
+  void AddHashed(uint8_t field, std::string_view value, uint64_t hash, int64_t delta) {
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    const size_t len = value.size() + 1;  // stored as field, then value: the tf key
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.size == kEmpty) {
+        const size_t start = arena_.size();
+        arena_.push_back(static_cast<char>(field));
+        arena_.append(value);
+        slot = Slot{hash, static_cast<uint32_t>(start), static_cast<uint32_t>(len), delta};
+        ++size_;
+        return;
+      }
+      if (slot.hash == hash && slot.size == len &&
+          arena_[slot.offset] == static_cast<char>(field) &&
+          std::memcmp(arena_.data() + slot.offset + 1, value.data(), value.size()) == 0) {
+        slot.delta += delta;
+        return;
+      }
+    }
+  }
+  // Fills sorted() with the non-zero sums in key order.
+  void Finalize() {
+    sorted_.clear();
+    for (const Slot& slot : slots_) {
+      if (slot.size != kEmpty && slot.delta != 0) {
+        sorted_.emplace_back(std::string_view(arena_.data() + slot.offset, slot.size), slot.delta);
+      }
+    }
+    std::sort(sorted_.begin(), sorted_.end());
+  }
+  const std::vector<std::pair<std::string_view, int64_t>>& sorted() const { return sorted_; }
+  void Clear() {
+    if (size_ > 0) std::fill(slots_.begin(), slots_.end(), Slot{});
+    size_ = 0;
+    arena_.clear();
+    sorted_.clear();
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t offset = 0;
+    uint32_t size = kEmpty;
+    int64_t delta = 0;
+  };
+  void Grow() {
+    std::vector<Slot> old(std::max<size_t>(slots_.size() * 2, 1024));
+    old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.size == kEmpty) continue;
+      size_t i = slot.hash & mask;
+      while (slots_[i].size != kEmpty) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+  std::string arena_;
+  std::vector<std::pair<std::string_view, int64_t>> sorted_;
+};
+
+}  // namespace
+
+// ---- BulkBatch ----
+
+struct Store::BulkBatch::Rep {
+  struct Term {
+    uint8_t field;
+    size_t offset;  // of the value in `bytes`
+    size_t size;
+    uint64_t hash;  // TermHash
+  };
+  struct Record {
+    size_t offset;  // of the key in `bytes`; the value follows it
+    uint32_t key_size;
+    uint32_t value_size;
+    uint64_t key_hash;  // HashKey of the key
+    uint32_t first_block_key;
+    uint32_t first_term;
+  };
+  std::string bytes;
+  std::vector<Record> records;
+  std::vector<BlockKey> block_keys;  // of records[i]: [first_block_key, next's)
+  std::vector<Term> terms;           // likewise by first_term
+  std::vector<size_t> term_offsets;  // scratch
+
+  std::string_view Key(const Record& r) const { return {bytes.data() + r.offset, r.key_size}; }
+  std::string_view Value(const Record& r) const {
+    return {bytes.data() + r.offset + r.key_size, r.value_size};
+  }
+  size_t EndBlockKey(size_t i) const {
+    return i + 1 < records.size() ? records[i + 1].first_block_key : block_keys.size();
+  }
+  size_t EndTerm(size_t i) const {
+    return i + 1 < records.size() ? records[i + 1].first_term : terms.size();
+  }
+};
+
+Store::BulkBatch::BulkBatch() : rep_(std::make_unique<Rep>()) {}
+Store::BulkBatch::~BulkBatch() = default;
+Store::BulkBatch::BulkBatch(BulkBatch&&) noexcept = default;
+Store::BulkBatch& Store::BulkBatch::operator=(BulkBatch&&) noexcept = default;
+
+void Store::BulkBatch::Add(const StoredRecord& record) {
+  Rep& rep = *rep_;
+  const size_t offset = rep.bytes.size();
+  AppendRecordKey(&rep.bytes, record.source, record.id);
+  const size_t key_size = rep.bytes.size() - offset;
+  rep.term_offsets.clear();
+  EncodeRecordHeader(record.block_keys, record.tf_terms, &rep.bytes, &rep.term_offsets);
+  rep.bytes.append(record.payload);
+  rep.records.push_back(Rep::Record{
+      offset, static_cast<uint32_t>(key_size),
+      static_cast<uint32_t>(rep.bytes.size() - offset - key_size),
+      HashKey(std::string_view(rep.bytes.data() + offset, key_size)),
+      static_cast<uint32_t>(rep.block_keys.size()), static_cast<uint32_t>(rep.terms.size())});
+  rep.block_keys.insert(rep.block_keys.end(), record.block_keys.begin(), record.block_keys.end());
+  for (size_t t = 0; t < record.tf_terms.size(); ++t) {
+    const TfTerm& term = record.tf_terms[t];
+    rep.terms.push_back(Rep::Term{term.field, rep.term_offsets[t], term.value.size(),
+                                  TermHash(term.field, term.value)});
+  }
+}
+
+size_t Store::BulkBatch::size() const { return rep_->records.size(); }
+
+void Store::BulkBatch::Clear() {
+  rep_->bytes.clear();
+  rep_->records.clear();
+  rep_->block_keys.clear();
+  rep_->terms.clear();
+}
+
+// ---- BulkWriter ----
+
+// The bulk writer. The caller's thread appends each record, encoded and hashed
+// beforehand in a BulkBatch, to a run: its key and value to one arena, its
+// block-index entries (hash and record number, 12 bytes) to one list per rule,
+// its term counts to a hash table (a repeated id replaces its pending
+// version). A worker thread writes a full run while the caller fills the next.
+// A run is written with every column family's entries in key order:
+//   - large runs as SST files (one for records, kBlockFileParts rule ranges
+//     for blocks, one for terms), ingested atomically (IngestExternalFiles):
+//     no memtable, no WAL, durable once ingested. A run is as large as the
+//     memory budget allows (BulkWriterOptions), so a load of about a million
+//     records is one run, ingested straight into the bottom level with
+//     nothing to compact. Larger
+//     loads are several overlapping runs in level 0: automatic compaction
+//     pauses meanwhile (Impl::BeginBulk) and Finish compacts once. Index and
+//     term files that Finish is sure to compact are written without filters.
+//   - small runs (a remainder at Finish) as one WriteBatch without WAL.
+class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
+ public:
+  // A run is written when it holds 4/5 of options.memory_bytes (records,
+  // encoded, and 12 bytes per block-index entry), less what the run being
+  // written holds, or options.max_run_records records.
+  BulkWriterImpl(Store::Impl* impl, const BulkWriterOptions& options)
+      : impl_(impl),
+        memory_bytes_(std::max<size_t>(options.memory_bytes, 1)),
+        max_run_records_(std::clamp<size_t>(options.max_run_records, 1, size_t{1} << 24)),
+        source_state_(size_t{1} << 16, kUnknown) {}
+
+  ~BulkWriterImpl() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (worker_.joinable()) worker_.join();
+    if (bulk_mode_) impl_->EndBulk().IgnoreError();
+  }
+
+  absl::Status Add(const StoredRecord& record) override {
+    single_.Clear();
+    single_.Add(record);
+    return Add(single_);
+  }
+
+  absl::Status Add(const BulkBatch& batch) override {
+    const BulkBatch::Rep& rep = batch.rep();
+    for (size_t i = 0; i < rep.records.size(); ++i) {
+      if (absl::Status st = AddOne(rep, i); !st.ok()) return st;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Finish() override {
+    if (finished_) return absl::FailedPreconditionError(impl_->dir + ": BulkWriter finished");
+    finished_ = true;
+    if (!status_.ok()) return status_;
+    status_ = Submit();
+    if (status_.ok()) status_ = WaitIdle();
+    if (!status_.ok()) return status_;
+    rdb::FlushOptions flush_options;
+    flush_options.wait = true;
+    status_ = impl_->Error(impl_->db->Flush(flush_options, impl_->handles));
+    if (!status_.ok() || !bulk_mode_) return status_;
+    if (ingested_runs_ >= kBulkCompactMinRuns) {
+      status_ = impl_->CompactBulkFamilies();
+      if (!status_.ok()) return status_;
+    }
+    bulk_mode_ = false;
+    status_ = impl_->EndBulk();
+    return status_;
+  }
+
+ private:
+  enum SourceState : int8_t { kUnknown = 0, kFresh, kHasRecords };
+  static constexpr uint32_t kDead = UINT32_MAX;  // a rank no record has
+
+  // A block-index entry of one rule (the run keeps a list per rule): its
+  // hash and a record number, 12 bytes. Entries of one rule sort in the order
+  // of their keys (rule, hash, then the record key) once the number is the
+  // record's rank in key order (SortRuleEntries): sorting touches no key bytes.
+  struct EntryRef {
+    uint32_t hash_hi;
+    uint32_t hash_lo;
+    uint32_t number;  // the record's index in the run, then its rank
+    uint64_t hash() const { return (uint64_t{hash_hi} << 32) | hash_lo; }
+    friend bool operator<(const EntryRef& a, const EntryRef& b) {
+      if (a.hash_hi != b.hash_hi) return a.hash_hi < b.hash_hi;
+      if (a.hash_lo != b.hash_lo) return a.hash_lo < b.hash_lo;
+      return a.number < b.number;
+    }
+    friend bool operator==(const EntryRef&, const EntryRef&) = default;
+    static EntryRef Make(uint64_t hash, uint32_t number) {
+      return EntryRef{static_cast<uint32_t>(hash >> 32), static_cast<uint32_t>(hash), number};
+    }
+  };
+  static_assert(sizeof(EntryRef) == 12);
+
+  // One rule's entries of a run, in chunks (no reallocation, no slack).
+  class EntryList {
+   public:
+    void push_back(const EntryRef& ref) {
+      if (chunks_.empty() || chunks_.back().size() == kChunk) {
+        chunks_.emplace_back();
+        chunks_.back().reserve(kChunk);
+      }
+      chunks_.back().push_back(ref);
+      ++size_;
+    }
+    size_t size() const { return size_; }
+    std::vector<std::vector<EntryRef>>& chunks() { return chunks_; }
+    void clear() {
+      chunks_.clear();
+      size_ = 0;
+    }
+
+   private:
+    static constexpr size_t kChunk = 4096;
+    std::vector<std::vector<EntryRef>> chunks_;
+    size_t size_ = 0;
+  };
+
+  // Bytes in blocks of 4 MiB that never move (a growing string would copy
+  // everything, and hold twice the memory, at each doubling).
+  class Arena {
+   public:
+    // Copies `a` then `b` into one contiguous place and returns it.
+    const char* Append(std::string_view a, std::string_view b) {
+      const size_t n = a.size() + b.size();
+      if (blocks_.empty() || used_ + n > block_size_) {
+        block_size_ = std::max(kBlockSize, n);
+        blocks_.push_back(std::make_unique<char[]>(block_size_));
+        used_ = 0;
+        bytes_ += block_size_;
+      }
+      char* p = blocks_.back().get() + used_;
+      std::memcpy(p, a.data(), a.size());
+      std::memcpy(p + a.size(), b.data(), b.size());
+      used_ += n;
+      return p;
+    }
+    size_t bytes() const { return bytes_; }
+    void clear() {
+      blocks_.clear();
+      used_ = block_size_ = bytes_ = 0;
+    }
+
+   private:
+    static constexpr size_t kBlockSize = size_t{4} << 20;
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    size_t used_ = 0;
+    size_t block_size_ = 0;
+    size_t bytes_ = 0;
+  };
+
+  // Where a record's key and value sit in the run's arena.
+  struct RecordRef {
+    const char* data;  // key bytes, then value bytes
+    uint32_t key_size;
+    uint32_t value_size;
+    uint64_t sort_prefix;  // the key's first 8 bytes, big-endian, zero-padded
+    bool lookup;           // may replace a stored version
+    bool dead;             // replaced by a later version in the same run
+  };
+
+  struct Run {
+    Arena arena;
+    std::vector<RecordRef> records;
+    std::array<EntryList, 256> entries;  // by rule
+    std::array<EntryList, 256> deletes;  // by rule: retracted entries of old versions
+    size_t entry_count = 0;
+    TermDeltas tf;
+    size_t dead = 0;
+    // Filled by the worker:
+    std::vector<uint32_t> order;  // live records indices in key order
+    std::vector<uint32_t> rank;   // records index -> position in key order (kDead)
+    std::string ranked_keys;      // live records' keys in key order, back to back
+    std::vector<uint32_t> ranked_offsets;  // rank -> offset in ranked_keys (+ end)
+
+    void AddEntry(const BlockKey& bk, uint32_t number, bool is_delete) {
+      (is_delete ? deletes : entries)[bk.rule].push_back(EntryRef::Make(bk.hash, number));
+      ++entry_count;
+    }
+
+    size_t RuleSize(size_t rule) const { return entries[rule].size() + deletes[rule].size(); }
+    size_t live() const { return records.size() - dead; }
+    size_t bytes() const {
+      return arena.bytes() + records.size() * sizeof(RecordRef) +
+             entry_count * sizeof(EntryRef);
+    }
+    std::string_view Key(uint32_t i) const {
+      return std::string_view(records[i].data, records[i].key_size);
+    }
+    std::string_view Value(uint32_t i) const {
+      return std::string_view(records[i].data + records[i].key_size, records[i].value_size);
+    }
+    std::string_view RankedKey(uint32_t r) const {
+      return std::string_view(ranked_keys.data() + ranked_offsets[r],
+                              ranked_offsets[r + 1] - ranked_offsets[r]);
+    }
+    // Writes the full block-index key of a ranked `ref` of `rule` into `key`
+    // (resized in place: no allocation once it has grown to the longest key).
+    void EntryKey(size_t rule, const EntryRef& ref, std::string* key) const {
+      const std::string_view record_key = RankedKey(ref.number);
+      key->resize(kBlockPrefixLen + record_key.size());
+      char* p = key->data();
+      p[0] = static_cast<char>(rule);
+      const uint64_t hash = ref.hash();
+      for (int i = 0; i < 8; ++i) p[1 + i] = static_cast<char>(hash >> (56 - 8 * i));
+      std::memcpy(p + kBlockPrefixLen, record_key.data(), record_key.size());
+    }
+    // Drops a pending record: its entries are dropped when ranked, its terms now.
+    void Kill(uint32_t i) {
+      std::vector<BlockKey> keys;
+      std::vector<TfTerm> terms;
+      std::string_view payload;
+      // The value was encoded by Append, so it decodes.
+      if (DecodeRecordValue(Value(i), &keys, &terms, &payload)) {
+        for (const TfTerm& term : terms) tf.Add(term.field, term.value, -1);
+      }
+      records[i].dead = true;
+      ++dead;
+    }
+    void Clear() {
+      arena.clear();
+      records.clear();
+      for (EntryList& list : entries) list.clear();
+      for (EntryList& list : deletes) list.clear();
+      entry_count = 0;
+      tf.Clear();
+      dead = 0;
+      order.clear();
+      rank.clear();
+      ranked_keys.clear();
+      ranked_offsets.clear();
+    }
+  };
+
+  static uint64_t SortPrefix(std::string_view key) {
+    unsigned char b[8] = {};
+    std::memcpy(b, key.data(), std::min<size_t>(8, key.size()));
+    uint64_t v = 0;
+    for (unsigned char c : b) v = (v << 8) | c;
+    return v;
+  }
+
+  // One SST file of a run, removed unless ingested (RocksDB moves it).
+  class SstFile {
+   public:
+    SstFile(Store::Impl* impl, Cf cf, bool no_filters) : impl_(impl) {
+      static std::atomic<uint64_t> sequence{0};
+      path_ = impl->dir + "/" + std::string(kBulkFilePrefix) + std::to_string(::getpid()) + "-" +
+              std::to_string(sequence.fetch_add(1)) + ".sst";
+      writer_ = std::make_unique<rdb::SstFileWriter>(
+          rdb::EnvOptions(), impl->SstOptions(cf), impl->cf(cf), /*invalidate_page_cache=*/false,
+          rdb::Env::IOPriority::IO_TOTAL, /*skip_filters=*/no_filters && cf != kCfRecords);
+      status_ = writer_->Open(path_);
+    }
+    ~SstFile() {
+      writer_.reset();
+      ::unlink(path_.c_str());  // gone already when ingested
+    }
+    void Put(std::string_view key, std::string_view value) {
+      if (status_.ok()) status_ = writer_->Put(ToSlice(key), ToSlice(value));
+    }
+    void Delete(std::string_view key) {
+      if (status_.ok()) status_ = writer_->Delete(ToSlice(key));
+    }
+    void Merge(std::string_view key, const rdb::Slice& value) {
+      if (status_.ok()) status_ = writer_->Merge(ToSlice(key), value);
+    }
+    // Finishes the file and adds its path to `files`.
+    absl::Status Finish(std::vector<std::string>* files) {
+      if (status_.ok()) status_ = writer_->Finish();
+      if (!status_.ok()) return impl_->Error(status_);
+      files->push_back(path_);
+      return absl::OkStatus();
+    }
+
+   private:
+    Store::Impl* impl_;
+    std::string path_;
+    std::unique_ptr<rdb::SstFileWriter> writer_;
+    rdb::Status status_;
+  };
+
+  // ---- Caller side ----
+
+  // Adds record `i` of a batch.
+  absl::Status AddOne(const BulkBatch::Rep& rep, size_t i) {
+    if (finished_) return absl::FailedPreconditionError(impl_->dir + ": BulkWriter finished");
+    if (!status_.ok()) return status_;
+    const BulkBatch::Rep::Record& record = rep.records[i];
+    const std::string_view key = rep.Key(record);
+    const uint64_t h = record.key_hash;
+    bool lookup = true;
+    if (const int64_t found = run_index_.Find(h); found >= 0) {
+      const auto earlier = static_cast<uint32_t>(found);
+      if (filling_.Key(earlier) == key) {
+        // The later version wins. The earlier one was never written, so its
+        // look-up flag (about the store before this run) still holds.
+        lookup = filling_.records[earlier].lookup;
+        filling_.Kill(earlier);
+        return Append(rep, i, lookup);
+      }
+      status_ = Submit();  // two ids with one hash: rare, keep them apart
+      if (!status_.ok()) return status_;
+    }
+    if (SourceIsFresh(GetBE16(key.data()))) {
+      // Nothing of this source existed when the writer started: only ids this
+      // writer wrote before can have an old version.
+      lookup = written_ids_.Contains(h);
+      written_ids_.Insert(h);
+    }
+    if (!status_.ok()) return status_;
+    return Append(rep, i, lookup);
+  }
+
+  absl::Status Append(const BulkBatch::Rep& rep, size_t i, bool lookup) {
+    Run& run = filling_;
+    const auto index = static_cast<uint32_t>(run.records.size());
+    const BulkBatch::Rep::Record& record = rep.records[i];
+    const std::string_view key = rep.Key(record);
+    const std::string_view value = rep.Value(record);
+    run.records.push_back(RecordRef{run.arena.Append(key, value),
+                                    static_cast<uint32_t>(key.size()),
+                                    static_cast<uint32_t>(value.size()), SortPrefix(key), lookup,
+                                    false});
+    for (size_t k = record.first_block_key; k < rep.EndBlockKey(i); ++k) {
+      run.AddEntry(rep.block_keys[k], index, false);
+    }
+    for (size_t t = record.first_term; t < rep.EndTerm(i); ++t) {
+      const BulkBatch::Rep::Term& term = rep.terms[t];
+      run.tf.AddHashed(term.field, std::string_view(rep.bytes.data() + term.offset, term.size),
+                       term.hash, 1);
+    }
+    run_index_.Set(record.key_hash, index);
+    // The run being written and this one share memory_bytes_.
+    const size_t writing = writing_bytes_.load();
+    const size_t limit =
+        std::min(memory_bytes_ / 5 * 4, memory_bytes_ > writing ? memory_bytes_ - writing : 0);
+    if (run.bytes() >= limit || run.records.size() >= max_run_records_) status_ = Submit();
+    return status_;
+  }
+
+  // Hands the filling run to the worker once it has finished the previous one.
+  absl::Status Submit() {
+    if (filling_.live() == 0) {
+      filling_.Clear();
+      run_index_.Clear();
+      return absl::OkStatus();
+    }
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return !has_work_; });
+      if (!worker_status_.ok()) return worker_status_;
+      std::swap(filling_, writing_);  // filling_ gets the run the worker cleared
+      writing_bytes_ = writing_.bytes();
+      has_work_ = true;
+    }
+    cv_.notify_all();
+    run_index_.Clear();
+    if (worker_.joinable()) return absl::OkStatus();
+    try {
+      worker_ = std::thread([this] { WorkerLoop(); });
+    } catch (const std::system_error&) {
+      // No thread to be had: write the run here.
+      absl::Status st = WriteRun(writing_);
+      writing_.Clear();
+      std::lock_guard<std::mutex> lock(mu_);
+      has_work_ = false;
+      if (!st.ok()) worker_status_ = st;
+      return st;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status WaitIdle() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !has_work_; });
+    return worker_status_;
+  }
+
+  bool SourceIsFresh(uint16_t source) {
+    int8_t& state = source_state_[source];
+    if (state == kUnknown) {
+      // First record of this source in this writer: nothing of it was written
+      // by us yet, so the store's contents are those at the writer's start.
+      const std::string lower = RecordKey(source, "");
+      const std::string upper = PrefixSuccessor(lower);
+      rdb::Slice upper_slice(upper);
+      rdb::ReadOptions ro;
+      ro.iterate_upper_bound = &upper_slice;
+      std::unique_ptr<rdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf(kCfRecords)));
+      it->Seek(lower);
+      if (!it->status().ok()) {
+        status_ = impl_->Error(it->status());
+        return false;
+      }
+      state = it->Valid() ? kHasRecords : kFresh;
+    }
+    return state == kFresh;
+  }
+
+  // ---- Worker side ----
+
+  void WorkerLoop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [this] { return has_work_ || stop_; });
+      if (!has_work_) return;  // stopping
+      lock.unlock();
+      absl::Status st = worker_status_.ok() ? WriteRun(writing_) : absl::OkStatus();
+      writing_.Clear();
+      writing_bytes_ = 0;
+      lock.lock();
+      if (!st.ok() && worker_status_.ok()) worker_status_ = st;
+      has_work_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  absl::Status WriteRun(Run& run) {
+    SortRecords(run);
+    absl::Status st = RetractOldVersions(run);
+    if (!st.ok()) return st;
+    run.tf.Finalize();
+    if (run.order.size() < kBulkIngestMinRecords) return WriteSmallRun(run);
+
+    // The records' file, and the block index (many more, smaller, keys) in
+    // kBlockFileParts files of disjoint rule ranges, written by three threads
+    // side by side: each takes the next index file when done with its last,
+    // the records' thread once its file is written, so the threads finish
+    // together. The term counts follow. From the kBulkCompactMinRuns-th run
+    // on, Finish compacts for sure, so index and term files need no filters.
+    const bool no_filters = ingested_runs_ + 1 >= kBulkCompactMinRuns;
+    SstFile records(impl_, kCfRecords, no_filters);
+    const auto write_records = [&run, &records] {
+      // Key order visits the arena at random: fetch a record's reference 16
+      // records ahead and its bytes 8 ahead, so the table builder does not
+      // wait on memory.
+      const std::vector<uint32_t>& order = run.order;
+      for (size_t r = 0; r < order.size(); ++r) {
+        if (r + 16 < order.size()) __builtin_prefetch(&run.records[order[r + 16]]);
+        if (r + 8 < order.size()) __builtin_prefetch(run.records[order[r + 8]].data);
+        records.Put(run.Key(order[r]), run.Value(order[r]));
+      }
+    };
+    struct BlockPart {
+      size_t first_rule = 0;
+      size_t end_rule = 0;
+      std::optional<SstFile> file;
+    };
+    std::deque<BlockPart> parts;  // SstFile does not move
+    const size_t part_target = run.entry_count / kBlockFileParts + 1;
+    for (size_t rule = 0, in_part = 0; rule < 256; ++rule) {
+      if (run.RuleSize(rule) == 0) continue;
+      if (parts.empty() || in_part >= part_target) {
+        parts.emplace_back();
+        parts.back().first_rule = rule;
+        parts.back().file.emplace(impl_, kCfBlocks, no_filters);
+        in_part = 0;
+      }
+      parts.back().end_rule = rule + 1;
+      in_part += run.RuleSize(rule);
+    }
+    std::atomic<size_t> next_part{0};
+    const auto write_parts = [&run, &parts, &next_part] {
+      for (size_t p; (p = next_part.fetch_add(1)) < parts.size();) {
+        WriteRuleEntries(run, parts[p].first_rule, parts[p].end_rule, *parts[p].file);
+      }
+    };
+    std::vector<std::thread> threads;
+    const auto spawn_or_run = [&threads](auto&& job) {
+      try {
+        threads.emplace_back(job);
+      } catch (const std::system_error&) {
+        job();
+      }
+    };
+    spawn_or_run([&] {
+      write_records();
+      write_parts();
+    });
+    spawn_or_run(write_parts);
+    write_parts();
+    std::optional<SstFile> tf;
+    if (!run.tf.sorted().empty()) {
+      tf.emplace(impl_, kCfTf, no_filters);
+      for (const auto& [term, delta] : run.tf.sorted()) tf->Merge(term, Int64LE(delta).slice());
+    }
+    for (std::thread& t : threads) t.join();
+
+    std::vector<rdb::IngestExternalFileArg> args;
+    std::vector<std::string> record_files;
+    st = records.Finish(&record_files);
+    if (st.ok()) args.push_back(IngestArg(kCfRecords, record_files));
+    std::vector<std::string> block_files;
+    for (BlockPart& part : parts) {
+      if (st.ok()) st = part.file->Finish(&block_files);
+    }
+    if (st.ok() && !block_files.empty()) args.push_back(IngestArg(kCfBlocks, block_files));
+    if (st.ok() && tf) {
+      std::vector<std::string> tf_files;
+      st = tf->Finish(&tf_files);
+      if (st.ok()) args.push_back(IngestArg(kCfTf, tf_files));
+    }
+    if (!st.ok()) return st;
+    if (!bulk_mode_) {
+      st = impl_->BeginBulk();
+      if (!st.ok()) return st;
+      bulk_mode_ = true;
+    }
+    st = impl_->Error(impl_->db->IngestExternalFiles(args));
+    if (st.ok()) ++ingested_runs_;
+    return st;
+  }
+
+  rdb::IngestExternalFileArg IngestArg(Cf cf, std::vector<std::string> files) const {
+    rdb::IngestExternalFileArg arg;
+    arg.column_family = impl_->cf(cf);
+    arg.external_files = std::move(files);
+    arg.options.move_files = true;
+    arg.options.write_global_seqno = false;
+    return arg;
+  }
+
+  // Sorts record indices by key: an LSD radix sort on the keys' first 8 bytes
+  // (16 bits a pass, passes where all agree skipped), then the few records
+  // that share those bytes by their whole keys.
+  static void SortByKey(const Run& run, std::vector<uint32_t>* order) {
+    struct Item {
+      uint64_t prefix;
+      uint32_t index;
+    };
+    const size_t n = order->size();
+    std::vector<Item> items(n);
+    std::vector<Item> scratch(n);
+    for (size_t i = 0; i < n; ++i) items[i] = Item{run.records[(*order)[i]].sort_prefix, (*order)[i]};
+    std::vector<uint32_t> next(size_t{1} << 16);
+    for (int shift = 0; shift < 64; shift += 16) {
+      std::fill(next.begin(), next.end(), 0);
+      for (const Item& item : items) ++next[(item.prefix >> shift) & 0xffff];
+      if (n == 0 || next[(items[0].prefix >> shift) & 0xffff] == n) continue;  // one digit
+      uint32_t sum = 0;
+      for (uint32_t& count : next) sum += std::exchange(count, sum);
+      for (const Item& item : items) scratch[next[(item.prefix >> shift) & 0xffff]++] = item;
+      items.swap(scratch);
+    }
+    for (size_t i = 0; i < n; ++i) (*order)[i] = items[i].index;
+    for (size_t first = 0; first < n;) {
+      size_t last = first + 1;
+      while (last < n && items[last].prefix == items[first].prefix) ++last;
+      if (last - first > 1) {
+        std::sort(order->begin() + static_cast<std::ptrdiff_t>(first),
+                  order->begin() + static_cast<std::ptrdiff_t>(last),
+                  [&run](uint32_t a, uint32_t b) { return run.Key(a) < run.Key(b); });
+      }
+      first = last;
+    }
+  }
+
+  // Orders the run's live records by key: `order` and `rank`.
+  static void SortRecords(Run& run) {
+    const size_t n = run.records.size();
+    run.order.clear();
+    run.order.reserve(run.live());
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!run.records[i].dead) run.order.push_back(i);
+    }
+    SortByKey(run, &run.order);
+    run.rank.assign(n, kDead);
+    run.ranked_offsets.reserve(run.order.size() + 1);
+    for (uint32_t r = 0; r < run.order.size(); ++r) {
+      if (r + 8 < run.order.size()) __builtin_prefetch(run.records[run.order[r + 8]].data);
+      run.rank[run.order[r]] = r;
+      run.ranked_offsets.push_back(static_cast<uint32_t>(run.ranked_keys.size()));
+      run.ranked_keys.append(run.Key(run.order[r]));
+    }
+    run.ranked_offsets.push_back(static_cast<uint32_t>(run.ranked_keys.size()));
+  }
+
+  // Retracts the stored versions of the run's records that may replace one.
+  absl::Status RetractOldVersions(Run& run) {
+    std::vector<rdb::Slice> keys;
+    std::vector<uint32_t> lookup_index;
+    for (uint32_t i : run.order) {
+      if (!run.records[i].lookup) continue;
+      lookup_index.push_back(i);
+      keys.push_back(ToSlice(run.Key(i)));
+    }
+    const size_t n = keys.size();
+    if (n == 0) return absl::OkStatus();
+    std::vector<rdb::PinnableSlice> values(n);
+    std::vector<rdb::Status> statuses(n);
+    impl_->db->MultiGet(rdb::ReadOptions(), impl_->cf(kCfRecords), n, keys.data(), values.data(),
+                        statuses.data());
+    std::vector<BlockKey> old_keys;
+    std::vector<TfTerm> old_terms;
+    std::vector<BlockKey> fresh_keys;
+    std::vector<TfTerm> fresh_terms;
+    std::string_view payload;
+    for (size_t k = 0; k < n; ++k) {
+      if (statuses[k].IsNotFound()) continue;
+      if (!statuses[k].ok()) return impl_->Error(statuses[k]);
+      if (!DecodeRecordValue(ToView(values[k]), &old_keys, &old_terms, &payload) ||
+          !DecodeRecordValue(run.Value(lookup_index[k]), &fresh_keys, &fresh_terms, &payload)) {
+        return absl::DataLossError(impl_->dir + ": malformed record value");
+      }
+      // Entries shared by the old and new versions stay (the run puts them
+      // again); other records of the run have other ids, so no Put in the run
+      // has the key of any of these Deletes.
+      for (const BlockKey& bk : old_keys) {
+        if (std::find(fresh_keys.begin(), fresh_keys.end(), bk) == fresh_keys.end()) {
+          run.AddEntry(bk, lookup_index[k], /*is_delete=*/true);
+        }
+      }
+      for (const TfTerm& term : old_terms) run.tf.Add(term.field, term.value, -1);
+    }
+    return absl::OkStatus();
+  }
+
+  // Sorts `n` entries that share their hash's first byte: a radix pass on the
+  // second byte, then each part (a few entries for distinct hashes) by
+  // insertion, or by std::sort when many share a hash (a large block).
+  static void SortBucket(EntryRef* entries, size_t n, std::vector<EntryRef>* scratch) {
+    constexpr size_t kSmall = 32;
+    const auto small_sort = [](EntryRef* first, size_t count) {
+      if (count > kSmall) {
+        std::sort(first, first + count);
+        return;
+      }
+      for (size_t i = 1; i < count; ++i) {
+        const EntryRef value = first[i];
+        size_t j = i;
+        for (; j > 0 && value < first[j - 1]; --j) first[j] = first[j - 1];
+        first[j] = value;
+      }
+    };
+    if (n <= kSmall) {
+      small_sort(entries, n);
+      return;
+    }
+    const auto digit = [](const EntryRef& ref) { return (ref.hash_hi >> 16) & 0xff; };
+    std::array<uint32_t, 257> next{};
+    for (size_t i = 0; i < n; ++i) ++next[digit(entries[i]) + 1];
+    for (size_t d = 0; d < 256; ++d) next[d + 1] += next[d];
+    const std::array<uint32_t, 257> begin = next;
+    scratch->resize(n);
+    for (size_t i = 0; i < n; ++i) (*scratch)[next[digit(entries[i])]++] = entries[i];
+    std::memcpy(entries, scratch->data(), n * sizeof(EntryRef));
+    for (size_t d = 0; d < 256; ++d) small_sort(entries + begin[d], begin[d + 1] - begin[d]);
+  }
+
+  // One rule's entries in key order, in `out`: numbers turned into ranks
+  // (entries of replaced records dropped), then a radix pass on the first hash
+  // byte into `out` and SortBucket per bucket, duplicates dropped.
+  static void SortRuleEntries(Run& run, EntryList& list, std::vector<EntryRef>* out) {
+    out->clear();
+    if (list.size() == 0) return;  // most of the 256 rules
+    std::array<size_t, 257> next{};
+    const auto bucket_of = [](const EntryRef& ref) { return static_cast<size_t>(ref.hash_hi >> 24); };
+    size_t live = 0;
+    for (std::vector<EntryRef>& chunk : list.chunks()) {
+      for (EntryRef& ref : chunk) {
+        ref.number = run.rank[ref.number];
+        if (ref.number == kDead) continue;
+        ++next[bucket_of(ref) + 1];
+        ++live;
+      }
+    }
+    for (size_t b = 0; b < 256; ++b) next[b + 1] += next[b];
+    const std::array<size_t, 257> begin = next;
+    out->resize(live);
+    for (const std::vector<EntryRef>& chunk : list.chunks()) {
+      for (const EntryRef& ref : chunk) {
+        if (ref.number != kDead) (*out)[next[bucket_of(ref)]++] = ref;
+      }
+    }
+    size_t kept = 0;
+    std::vector<EntryRef> scratch;
+    for (size_t b = 0; b < 256; ++b) {
+      const auto first = out->begin() + static_cast<std::ptrdiff_t>(begin[b]);
+      const auto last = out->begin() + static_cast<std::ptrdiff_t>(begin[b + 1]);
+      SortBucket(&*first, static_cast<size_t>(last - first), &scratch);
+      // A record listing one block key twice yields one entry.
+      const auto unique_end = std::unique(first, last);
+      kept = static_cast<size_t>(std::move(first, unique_end, out->begin() +
+                                           static_cast<std::ptrdiff_t>(kept)) - out->begin());
+    }
+    out->resize(kept);
+  }
+
+  // Calls put(rule, ref) and del(rule, ref) for the block entries of rules
+  // [first_rule, end_rule), in key order.
+  template <typename Put, typename Del>
+  static void ForEachRuleEntry(Run& run, size_t first_rule, size_t end_rule, const Put& put,
+                               const Del& del) {
+    std::vector<EntryRef> puts;
+    std::vector<EntryRef> deletes;
+    for (size_t rule = first_rule; rule < end_rule; ++rule) {
+      SortRuleEntries(run, run.entries[rule], &puts);
+      SortRuleEntries(run, run.deletes[rule], &deletes);
+      // No key is both put and deleted (RetractOldVersions), so a merge by key.
+      // Entries in hash order read record keys at random: prefetch the key's
+      // offset 16 entries ahead and its bytes 8 ahead.
+      size_t d = 0;
+      for (size_t i = 0; i < puts.size(); ++i) {
+        if (i + 16 < puts.size()) __builtin_prefetch(&run.ranked_offsets[puts[i + 16].number]);
+        if (i + 8 < puts.size()) {
+          __builtin_prefetch(run.ranked_keys.data() + run.ranked_offsets[puts[i + 8].number]);
+        }
+        const EntryRef& ref = puts[i];
+        for (; d < deletes.size() && deletes[d] < ref; ++d) del(rule, deletes[d]);
+        put(rule, ref);
+      }
+      for (; d < deletes.size(); ++d) del(rule, deletes[d]);
+    }
+  }
+
+  // Writes the block entries of rules [first_rule, end_rule) into `file`.
+  static void WriteRuleEntries(Run& run, size_t first_rule, size_t end_rule, SstFile& file) {
+    std::string key;
+    ForEachRuleEntry(
+        run, first_rule, end_rule,
+        [&](size_t rule, const EntryRef& ref) {
+          run.EntryKey(rule, ref, &key);
+          file.Put(key, {});
+        },
+        [&](size_t rule, const EntryRef& ref) {
+          run.EntryKey(rule, ref, &key);
+          file.Delete(key);
+        });
+  }
+
+  absl::Status WriteSmallRun(Run& run) {
+    rdb::WriteBatch wb;
+    rdb::Status s;
+    for (uint32_t i : run.order) {
+      s = wb.Put(impl_->cf(kCfRecords), ToSlice(run.Key(i)), ToSlice(run.Value(i)));
+      if (!s.ok()) return impl_->Error(s);
+    }
+    std::string key;
+    ForEachRuleEntry(
+        run, 0, 256,
+        [&](size_t rule, const EntryRef& ref) {
+          run.EntryKey(rule, ref, &key);
+          if (s.ok()) s = wb.Put(impl_->cf(kCfBlocks), ToSlice(key), rdb::Slice());
+        },
+        [&](size_t rule, const EntryRef& ref) {
+          run.EntryKey(rule, ref, &key);
+          if (s.ok()) s = wb.Delete(impl_->cf(kCfBlocks), ToSlice(key));
+        });
+    if (!s.ok()) return impl_->Error(s);
+    for (const auto& [term, delta] : run.tf.sorted()) {
+      s = wb.Merge(impl_->cf(kCfTf), ToSlice(term), Int64LE(delta).slice());
+      if (!s.ok()) return impl_->Error(s);
+    }
+    rdb::WriteOptions no_wal;
+    no_wal.disableWAL = true;
+    return impl_->Error(impl_->db->Write(no_wal, &wb));
+  }
+
+  Store::Impl* impl_;
+  const size_t memory_bytes_;
+  const size_t max_run_records_;
+  // Caller side.
+  Run filling_;
+  std::vector<int8_t> source_state_;  // SourceState by source code
+  HashIndex64 run_index_;             // record key hash -> filling_.records index
+  HashSet64 written_ids_;             // record key hashes written, fresh sources only
+  BulkBatch single_;  // Add(StoredRecord) goes through a batch of one
+  absl::Status status_;
+  bool finished_ = false;
+  std::atomic<size_t> writing_bytes_{0};  // memory held by the run being written
+  // Worker side (and the caller once the worker is idle).
+  Run writing_;
+  int ingested_runs_ = 0;
+  bool bulk_mode_ = false;  // this writer holds Impl::BeginBulk
+  // Hand-over.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool has_work_ = false;
+  bool stop_ = false;
+  absl::Status worker_status_;
+  std::thread worker_;
+};
+
+std::unique_ptr<Store::BulkWriter> Store::NewBulkWriter(const BulkWriterOptions& options) {
+  return std::make_unique<Impl::BulkWriterImpl>(impl_.get(), options);
+}
+
+}  // namespace probity::storage
