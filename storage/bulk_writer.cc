@@ -56,6 +56,8 @@ class HashSet64 {
     if ((size_ + 1) * 10 > slots_.size() * 7) Grow();  // load factor <= 0.7
     InsertNoGrow(Fix(h));
   }
+  // Starts loading the slot where `h` would be (a look-up soon after hits cache).
+  void Prefetch(uint64_t h) const { __builtin_prefetch(&slots_[Fix(h) & Mask()]); }
 
  private:
   static uint64_t Fix(uint64_t h) { return h == 0 ? 1 : h; }
@@ -95,6 +97,12 @@ class HashIndex64 {
       if (keys_[i] == 0) return -1;
     }
   }
+  // Starts loading the slot where `h` would be (a look-up soon after hits cache).
+  void Prefetch(uint64_t h) const {
+    const size_t i = (h == 0 ? 1 : h) & Mask();
+    __builtin_prefetch(&keys_[i]);
+    __builtin_prefetch(&values_[i]);
+  }
   // Inserts `h` or replaces its value.
   void Set(uint64_t h, uint32_t value) {
     if ((size_ + 1) * 2 > keys_.size()) Grow();
@@ -130,14 +138,15 @@ class HashIndex64 {
   size_t size_ = 0;
 };
 
-// Sums a batch's term-count deltas by tf key (field + value): open addressing
-// over XXH3 hashes with the keys in one arena, so adding a term allocates
-// nothing in the common case.
 // The hash TermDeltas files a term under (BulkBatch computes it off the
 // writer's thread).
 uint64_t TermHash(uint8_t field, std::string_view value) {
   return XXH3_64bits_withSeed(value.data(), value.size(), field);
 }
+
+// Sums a batch's term-count deltas by tf key (field + value): open addressing
+// over XXH3 hashes with the keys in one arena, so adding a term allocates
+// nothing in the common case.
 
 class TermDeltas {
  public:
@@ -329,7 +338,15 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
 
   absl::Status Add(const BulkBatch& batch) override {
     const BulkBatch::Rep& rep = batch.rep();
+    // The hash tables are far larger than the caches: load the slots of the
+    // record kPrefetchAhead on while this one is added.
+    constexpr size_t kPrefetchAhead = 8;
     for (size_t i = 0; i < rep.records.size(); ++i) {
+      if (i + kPrefetchAhead < rep.records.size()) {
+        const uint64_t ahead = rep.records[i + kPrefetchAhead].key_hash;
+        run_index_.Prefetch(ahead);
+        written_ids_.Prefetch(ahead);
+      }
       if (absl::Status st = AddOne(rep, i); !st.ok()) return st;
     }
     return absl::OkStatus();
