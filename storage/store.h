@@ -139,7 +139,8 @@ class Store {
   // Records prepared for a BulkWriter on any thread (such as the threads that
   // normalise them): Add encodes each record's key and value and hashes what
   // the writer looks up, so that work leaves the writer's thread. Reusable
-  // after Clear(); one thread at a time.
+  // after Clear(); one thread at a time; a moved-from batch may only be
+  // assigned to or destroyed.
   class BulkBatch {
    public:
     BulkBatch();
@@ -149,7 +150,7 @@ class Store {
     void Add(const StoredRecord& record);
     size_t size() const;
     void Clear();
-    // The encoded records, read by the store (defined in store.cc only).
+    // The encoded records, read by the store (defined in bulk_writer.cc only).
     struct Rep;
     const Rep& rep() const { return *rep_; }
 
