@@ -563,15 +563,21 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     }
     void Put(std::string_view key, std::string_view value) {
       if (status_.ok()) status_ = writer_->Put(ToSlice(key), ToSlice(value));
+      ++entries_;
     }
     void Delete(std::string_view key) {
       if (status_.ok()) status_ = writer_->Delete(ToSlice(key));
+      ++entries_;
     }
     void Merge(std::string_view key, const rdb::Slice& value) {
       if (status_.ok()) status_ = writer_->Merge(ToSlice(key), value);
+      ++entries_;
     }
-    // Finishes the file and adds its path to `files`.
+    // Finishes the file and adds its path to `files`; a file that got no
+    // entries (its rules' entries all belonged to replaced versions) is
+    // dropped, as RocksDB refuses empty files.
     absl::Status Finish(std::vector<std::string>* files) {
+      if (status_.ok() && entries_ == 0) return absl::OkStatus();
       if (status_.ok()) status_ = writer_->Finish();
       if (!status_.ok()) return impl_->Error(status_);
       files->push_back(path_);
@@ -583,6 +589,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     std::string path_;
     std::unique_ptr<rdb::SstFileWriter> writer_;
     rdb::Status status_;
+    size_t entries_ = 0;
   };
 
   // ---- Caller side ----
@@ -795,7 +802,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     std::vector<rdb::IngestExternalFileArg> args;
     std::vector<std::string> record_files;
     st = records.Finish(&record_files);
-    if (st.ok()) args.push_back(IngestArg(kCfRecords, record_files));
+    if (st.ok() && !record_files.empty()) args.push_back(IngestArg(kCfRecords, record_files));
     std::vector<std::string> block_files;
     for (BlockPart& part : parts) {
       if (st.ok()) st = part.file->Finish(&block_files);
@@ -804,7 +811,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     if (st.ok() && tf) {
       std::vector<std::string> tf_files;
       st = tf->Finish(&tf_files);
-      if (st.ok()) args.push_back(IngestArg(kCfTf, tf_files));
+      if (st.ok() && !tf_files.empty()) args.push_back(IngestArg(kCfTf, tf_files));
     }
     if (!st.ok()) return st;
     if (!bulk_mode_) {

@@ -513,6 +513,25 @@ TEST_P(BulkWriterRunsTest, BatchesLoadLikeSingleAdds) {
                                                      std::pair<uint16_t, std::string>(2, "other")));
 }
 
+// A rule whose only entries belong to a version replaced within the run has
+// nothing left to write: its index file is skipped, not written empty (which
+// RocksDB refuses).
+TEST(StoreTest, BulkWriterSkipsARuleLeftWithoutEntries) {
+  testing::TempDir tmp;
+  auto store = MustOpen(tmp.File("store"));
+  ASSERT_NE(store, nullptr);
+  auto writer = store->NewBulkWriter();
+  for (int i = 0; i < 3000; ++i) ASSERT_TRUE(writer->Add(BulkRecord(1, i)).ok());
+  ASSERT_TRUE(writer->Add(MakeRecord(1, "x", "first", {{250, 1}}, {{1, "a"}})).ok());
+  ASSERT_TRUE(writer->Add(MakeRecord(1, "x", "second", {{0, 1}}, {{1, "b"}})).ok());
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(*store->CountRecords(1), 3001u);
+  EXPECT_TRUE(BlockMembers(*store, {250, 1}).empty());
+  EXPECT_EQ(BlockMembers(*store, {0, 1}).size(), 4u);  // ids 1, 1001, 2001 and x
+  EXPECT_EQ(Count(*store, 1, "a"), 0);
+  EXPECT_EQ(Count(*store, 1, "b"), 1);
+}
+
 // A writer destroyed without Finish keeps the whole runs it handed over,
 // each record with its index entries, and drops the rest.
 TEST(StoreTest, BulkWriterWithoutFinishKeepsWholeBatches) {
