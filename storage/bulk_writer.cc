@@ -978,6 +978,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       }
     }
     for (size_t b = 0; b < 256; ++b) next[b + 1] += next[b];
+    if (live == 0) return;  // every entry belonged to a replaced version
     const std::array<size_t, 257> begin = next;
     out->resize(live);
     for (const std::vector<EntryRef>& chunk : list.chunks()) {
@@ -990,7 +991,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     for (size_t b = 0; b < 256; ++b) {
       const auto first = out->begin() + static_cast<std::ptrdiff_t>(begin[b]);
       const auto last = out->begin() + static_cast<std::ptrdiff_t>(begin[b + 1]);
-      SortBucket(&*first, static_cast<size_t>(last - first), &scratch);
+      SortBucket(out->data() + begin[b], begin[b + 1] - begin[b], &scratch);
       // A record listing one block key twice yields one entry.
       const auto unique_end = std::unique(first, last);
       kept = static_cast<size_t>(std::move(first, unique_end, out->begin() +
