@@ -1,8 +1,8 @@
 // Ingest throughput: read, normalise, index and persist a person CSV.
 //
 // Generates a realistic probation CSV once with the synthetic data generator
-// (PROBITY_BENCH_ROWS rows, default 1,000,000), then measures each stage separately so a regression
-// shows where it happened:
+// (PROBITY_BENCH_ROWS rows, default 1,000,000), then measures each stage
+// separately so a regression shows where it happened:
 //   BM_ReadCsv          CSV parsing only
 //   BM_ReadNormalise    + normalisation of every field (one thread)
 //   BM_IngestToStore    the whole pipeline into a fresh RocksDB store (all cores)

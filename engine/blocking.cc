@@ -46,11 +46,11 @@ class PartValues {
   void Clear() { values_.clear(); }
   void Add(std::string_view v) {
     if (v.empty() || Contains(v)) return;
-    values_.push_back(Value{v.data(), static_cast<uint8_t>(0), {}, v.size()});
+    values_.push_back(Value{v.data(), v.size(), {}});
   }
   // Adds a computed value of `n` <= 8 bytes.
   void AddBytes(const void* data, size_t n) {
-    Value value{nullptr, static_cast<uint8_t>(n), {}, n};
+    Value value{nullptr, n, {}};
     std::memcpy(value.inline_bytes, data, n);
     if (!Contains(value.view())) values_.push_back(value);
   }
@@ -60,13 +60,11 @@ class PartValues {
 
  private:
   struct Value {
-    const char* external;  // null: the bytes are inline
-    uint8_t inline_size;
-    char inline_bytes[8];
+    const char* external;  // null: the bytes are inline_bytes
     size_t size;
+    char inline_bytes[8];
     std::string_view view() const {
-      return external != nullptr ? std::string_view(external, size)
-                                 : std::string_view(inline_bytes, inline_size);
+      return std::string_view(external != nullptr ? external : inline_bytes, size);
     }
   };
   bool Contains(std::string_view v) const {

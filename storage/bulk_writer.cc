@@ -499,16 +499,11 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       return std::string_view(ranked_keys.data() + ranked_offsets[r],
                               ranked_offsets[r + 1] - ranked_offsets[r]);
     }
-    // Writes the full block-index key of a ranked `ref` of `rule` into `key`
-    // (resized in place: no allocation once it has grown to the longest key).
+    // Writes the full block-index key of a ranked `ref` of `rule` into `key`.
     void EntryKey(size_t rule, const EntryRef& ref, std::string* key) const {
-      const std::string_view record_key = RankedKey(ref.number);
-      key->resize(kBlockPrefixLen + record_key.size());
-      char* p = key->data();
-      p[0] = static_cast<char>(rule);
-      const uint64_t hash = ref.hash();
-      for (int i = 0; i < 8; ++i) p[1 + i] = static_cast<char>(hash >> (56 - 8 * i));
-      std::memcpy(p + kBlockPrefixLen, record_key.data(), record_key.size());
+      key->clear();
+      AppendBlockPrefix(key, BlockKey{static_cast<uint8_t>(rule), ref.hash()});
+      key->append(RankedKey(ref.number));
     }
     // Drops a pending record: its entries are dropped when ranked, its terms now.
     void Kill(uint32_t i) {
@@ -928,76 +923,50 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     return absl::OkStatus();
   }
 
-  // Sorts `n` entries that share their hash's first byte: a radix pass on the
-  // second byte, then each part (a few entries for distinct hashes) by
-  // insertion, or by std::sort when many share a hash (a large block).
-  static void SortBucket(EntryRef* entries, size_t n, std::vector<EntryRef>* scratch) {
+  // Sorts entries by a radix pass on byte `byte` of the hash (3: the top one)
+  // and then on the byte below it, each part then by insertion, or by
+  // std::sort when many share a hash (a large block).
+  static void SortEntries(EntryRef* entries, size_t n, int byte, std::vector<EntryRef>* scratch) {
     constexpr size_t kSmall = 32;
-    const auto small_sort = [](EntryRef* first, size_t count) {
-      if (count > kSmall) {
-        std::sort(first, first + count);
-        return;
+    if (n > kSmall && byte >= 2) {
+      const auto digit = [byte](const EntryRef& ref) { return (ref.hash_hi >> (8 * byte)) & 0xff; };
+      std::array<size_t, 257> next{};
+      for (size_t i = 0; i < n; ++i) ++next[digit(entries[i]) + 1];
+      for (size_t d = 0; d < 256; ++d) next[d + 1] += next[d];
+      const std::array<size_t, 257> begin = next;
+      scratch->resize(n);
+      for (size_t i = 0; i < n; ++i) (*scratch)[next[digit(entries[i])]++] = entries[i];
+      std::memcpy(entries, scratch->data(), n * sizeof(EntryRef));
+      for (size_t d = 0; d < 256; ++d) {
+        SortEntries(entries + begin[d], begin[d + 1] - begin[d], byte - 1, scratch);
       }
-      for (size_t i = 1; i < count; ++i) {
-        const EntryRef value = first[i];
+    } else if (n > kSmall) {
+      std::sort(entries, entries + n);
+    } else {
+      for (size_t i = 1; i < n; ++i) {
+        const EntryRef value = entries[i];
         size_t j = i;
-        for (; j > 0 && value < first[j - 1]; --j) first[j] = first[j - 1];
-        first[j] = value;
+        for (; j > 0 && value < entries[j - 1]; --j) entries[j] = entries[j - 1];
+        entries[j] = value;
       }
-    };
-    if (n <= kSmall) {
-      small_sort(entries, n);
-      return;
     }
-    const auto digit = [](const EntryRef& ref) { return (ref.hash_hi >> 16) & 0xff; };
-    std::array<uint32_t, 257> next{};
-    for (size_t i = 0; i < n; ++i) ++next[digit(entries[i]) + 1];
-    for (size_t d = 0; d < 256; ++d) next[d + 1] += next[d];
-    const std::array<uint32_t, 257> begin = next;
-    scratch->resize(n);
-    for (size_t i = 0; i < n; ++i) (*scratch)[next[digit(entries[i])]++] = entries[i];
-    std::memcpy(entries, scratch->data(), n * sizeof(EntryRef));
-    for (size_t d = 0; d < 256; ++d) small_sort(entries + begin[d], begin[d + 1] - begin[d]);
   }
 
   // One rule's entries in key order, in `out`: numbers turned into ranks
-  // (entries of replaced records dropped), then a radix pass on the first hash
-  // byte into `out` and SortBucket per bucket, duplicates dropped.
+  // (entries of replaced records dropped), sorted, duplicates dropped (a
+  // record listing one block key twice yields one entry).
   static void SortRuleEntries(Run& run, EntryList& list, std::vector<EntryRef>* out) {
     out->clear();
-    if (list.size() == 0) return;  // most of the 256 rules
-    std::array<size_t, 257> next{};
-    const auto bucket_of = [](const EntryRef& ref) { return static_cast<size_t>(ref.hash_hi >> 24); };
-    size_t live = 0;
+    out->reserve(list.size());
     for (std::vector<EntryRef>& chunk : list.chunks()) {
-      for (EntryRef& ref : chunk) {
+      for (EntryRef ref : chunk) {
         ref.number = run.rank[ref.number];
-        if (ref.number == kDead) continue;
-        ++next[bucket_of(ref) + 1];
-        ++live;
+        if (ref.number != kDead) out->push_back(ref);
       }
     }
-    for (size_t b = 0; b < 256; ++b) next[b + 1] += next[b];
-    if (live == 0) return;  // every entry belonged to a replaced version
-    const std::array<size_t, 257> begin = next;
-    out->resize(live);
-    for (const std::vector<EntryRef>& chunk : list.chunks()) {
-      for (const EntryRef& ref : chunk) {
-        if (ref.number != kDead) (*out)[next[bucket_of(ref)]++] = ref;
-      }
-    }
-    size_t kept = 0;
     std::vector<EntryRef> scratch;
-    for (size_t b = 0; b < 256; ++b) {
-      const auto first = out->begin() + static_cast<std::ptrdiff_t>(begin[b]);
-      const auto last = out->begin() + static_cast<std::ptrdiff_t>(begin[b + 1]);
-      SortBucket(out->data() + begin[b], begin[b + 1] - begin[b], &scratch);
-      // A record listing one block key twice yields one entry.
-      const auto unique_end = std::unique(first, last);
-      kept = static_cast<size_t>(std::move(first, unique_end, out->begin() +
-                                           static_cast<std::ptrdiff_t>(kept)) - out->begin());
-    }
-    out->resize(kept);
+    SortEntries(out->data(), out->size(), 3, &scratch);
+    out->erase(std::unique(out->begin(), out->end()), out->end());
   }
 
   // Calls put(rule, ref) and del(rule, ref) for the block entries of rules

@@ -155,6 +155,19 @@ class BadInputTest : public ::testing::Test {
     ADD_FAILURE() << "no line for " << field << " in\n" << stats.out;
     return -1;
   }
+  // probity with each file it writes limited to `blocks` (ulimit -f counts
+  // 512-byte blocks in dash, 1 KiB in bash) and SIGXFSZ ignored, so a write
+  // past it fails with EFBIG like a full disk instead of killing the process.
+  static CommandResult RunProbityWithFileLimit(int blocks, const std::string& args) {
+    return RunCommand("sh -c \"trap '' XFSZ; ulimit -f " + std::to_string(blocks) + "; exec " +
+                      std::string(PROBITY_BINARY) + " " + args + "\"");
+  }
+  // A write to store `db` that did not fit: one line naming the store.
+  static void ExpectStoreFull(const CommandResult& r, const std::string& db) {
+    EXPECT_TRUE(OneLineError(r));
+    EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.rfind("probity: " + db + ": ", 0), 0u) << r.err;
+  }
   static size_t StoredRecords(const std::string& db, const std::string& source) {
     const CommandResult r = RunProbity("export --db " + Quote(db) + " --source " + source);
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -607,14 +620,9 @@ TEST_F(BadInputTest, FullDisk) {
                              " --input police=" + Quote(big.File("data/police.csv"));
   const size_t rows = Lines(ReadFile(big.File("data/probation.csv"))).size() - 1;
   const std::string db = work_.File("db");
-  // 256 KiB per file (ulimit -f counts 512-byte blocks in dash, 1 KiB in bash).
-  const std::string limited =
-      "sh -c \"trap '' XFSZ; ulimit -f 256; exec " + std::string(PROBITY_BINARY);
-  const CommandResult full = RunCommand(limited + " ingest --db " + Quote(db) + inputs +
-                                        " --rejects " + Quote(work_.File("r.csv")) + "\"");
-  EXPECT_TRUE(OneLineError(full));
-  EXPECT_NE(full.err.find("File too large"), std::string::npos) << full.err;
-  EXPECT_EQ(full.err.rfind("probity: " + db + ": ", 0), 0u) << full.err;
+  ExpectStoreFull(RunProbityWithFileLimit(256, "ingest --db " + Quote(db) + inputs +
+                                                   " --rejects " + Quote(work_.File("r.csv"))),
+                  db);
   const CommandResult stats = RunProbity("stats --db " + Quote(db));
   EXPECT_EQ(stats.exit_code, 0) << stats.err;
   const CommandResult rerun =
@@ -624,9 +632,8 @@ TEST_F(BadInputTest, FullDisk) {
 
   // An output that does not fit: pairs.csv of `probity link`.
   ASSERT_EQ(RunProbity("train --db " + Quote(db) + " --u-pairs 20000").exit_code, 0);
-  const CommandResult link =
-      RunCommand("sh -c \"trap '' XFSZ; ulimit -f 64; exec " + std::string(PROBITY_BINARY) +
-                 " link --db " + Quote(db) + " --out-dir " + Quote(work_.File("out")) + "\"");
+  const CommandResult link = RunProbityWithFileLimit(
+      64, "link --db " + Quote(db) + " --out-dir " + Quote(work_.File("out")));
   EXPECT_TRUE(OneLineError(link));
   EXPECT_EQ(link.err,
             "probity: " + work_.File("out/pairs.csv") + ": write failed: File too large\n");
@@ -677,12 +684,8 @@ TEST_F(BadInputTest, FullDiskWhileARunIsWritten) {
                              " --rejects " + Quote(work_.File("r.csv"));
   const size_t rows = Lines(ReadFile(big.File("data/police.csv"))).size() - 1;
   const std::string db = work_.File("db");
-  const CommandResult full =
-      RunCommand("sh -c \"trap '' XFSZ; ulimit -f 2048; exec " + std::string(PROBITY_BINARY) +
-                 " ingest --memory 16 --db " + Quote(db) + inputs + "\"");
-  EXPECT_TRUE(OneLineError(full));
-  EXPECT_NE(full.err.find("File too large"), std::string::npos) << full.err;
-  EXPECT_EQ(full.err.rfind("probity: " + db + ": ", 0), 0u) << full.err;
+  ExpectStoreFull(RunProbityWithFileLimit(2048, "ingest --memory 16 --db " + Quote(db) + inputs),
+                  db);
   const CommandResult rerun = RunProbity("ingest --memory 16 --db " + Quote(db) + inputs);
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_EQ(StoredRecords(db, "police"), rows);
