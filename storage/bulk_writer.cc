@@ -923,22 +923,36 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     return absl::OkStatus();
   }
 
-  // Sorts entries by a radix pass on byte `byte` of the hash (3: the top one)
-  // and then on the byte below it, each part then by insertion, or by
-  // std::sort when many share a hash (a large block).
+  // A counting-sort pass: puts the entries for_each(f) passes to f into `out`
+  // by byte `byte` of their hash; starts[d] is where byte value d begins
+  // (starts[256]: the end).
+  template <typename ForEach>
+  static void ScatterByHashByte(const ForEach& for_each, int byte, EntryRef* out,
+                                std::array<size_t, 257>* starts) {
+    const auto digit = [byte](const EntryRef& ref) { return (ref.hash_hi >> (8 * byte)) & 0xff; };
+    std::array<size_t, 257> next{};
+    for_each([&](const EntryRef& ref) { ++next[digit(ref) + 1]; });
+    for (size_t d = 0; d < 256; ++d) next[d + 1] += next[d];
+    *starts = next;
+    for_each([&](const EntryRef& ref) { out[next[digit(ref)]++] = ref; });
+  }
+
+  // Sorts entries that share the hash bytes above byte `byte`: a radix pass
+  // on that byte if it is byte 2 or higher, then each part by insertion, or
+  // by std::sort when many share a hash (a large block).
   static void SortEntries(EntryRef* entries, size_t n, int byte, std::vector<EntryRef>* scratch) {
     constexpr size_t kSmall = 32;
     if (n > kSmall && byte >= 2) {
-      const auto digit = [byte](const EntryRef& ref) { return (ref.hash_hi >> (8 * byte)) & 0xff; };
-      std::array<size_t, 257> next{};
-      for (size_t i = 0; i < n; ++i) ++next[digit(entries[i]) + 1];
-      for (size_t d = 0; d < 256; ++d) next[d + 1] += next[d];
-      const std::array<size_t, 257> begin = next;
       scratch->resize(n);
-      for (size_t i = 0; i < n; ++i) (*scratch)[next[digit(entries[i])]++] = entries[i];
+      std::array<size_t, 257> starts;
+      ScatterByHashByte(
+          [&](const auto& f) {
+            for (size_t i = 0; i < n; ++i) f(entries[i]);
+          },
+          byte, scratch->data(), &starts);
       std::memcpy(entries, scratch->data(), n * sizeof(EntryRef));
       for (size_t d = 0; d < 256; ++d) {
-        SortEntries(entries + begin[d], begin[d + 1] - begin[d], byte - 1, scratch);
+        SortEntries(entries + starts[d], starts[d + 1] - starts[d], byte - 1, scratch);
       }
     } else if (n > kSmall) {
       std::sort(entries, entries + n);
@@ -953,19 +967,34 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   }
 
   // One rule's entries in key order, in `out`: numbers turned into ranks
-  // (entries of replaced records dropped), sorted, duplicates dropped (a
-  // record listing one block key twice yields one entry).
+  // (entries of replaced records dropped), a radix pass on the top hash byte
+  // straight from the rule's list into `out`, SortEntries per part, and
+  // duplicates dropped (a record listing one block key twice yields one).
   static void SortRuleEntries(Run& run, EntryList& list, std::vector<EntryRef>* out) {
     out->clear();
-    out->reserve(list.size());
+    size_t live = 0;
     for (std::vector<EntryRef>& chunk : list.chunks()) {
-      for (EntryRef ref : chunk) {
+      for (EntryRef& ref : chunk) {
         ref.number = run.rank[ref.number];
-        if (ref.number != kDead) out->push_back(ref);
+        if (ref.number != kDead) ++live;
       }
     }
+    if (live == 0) return;  // no entries, or all of replaced versions
+    out->resize(live);
+    std::array<size_t, 257> starts;
+    ScatterByHashByte(
+        [&list](const auto& f) {
+          for (const std::vector<EntryRef>& chunk : list.chunks()) {
+            for (const EntryRef& ref : chunk) {
+              if (ref.number != kDead) f(ref);
+            }
+          }
+        },
+        3, out->data(), &starts);
     std::vector<EntryRef> scratch;
-    SortEntries(out->data(), out->size(), 3, &scratch);
+    for (size_t d = 0; d < 256; ++d) {
+      SortEntries(out->data() + starts[d], starts[d + 1] - starts[d], 2, &scratch);
+    }
     out->erase(std::unique(out->begin(), out->end()), out->end());
   }
 
