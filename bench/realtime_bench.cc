@@ -34,6 +34,7 @@
 #include "engine/date.h"
 #include "engine/probity.h"
 #include "engine/settings.h"
+#include "storage/store.h"
 #include "tools/linkage_steps.h"
 #include "tools/synth.h"
 
@@ -151,7 +152,8 @@ bool BuildStore(const std::string& dir, uint64_t people, const std::string& sett
   }
   // pairs.csv is not needed and large.
   fs::remove(dir + "/out/pairs.csv", ec);
-  std::ofstream(dir + "/ready") << people << " " << settings << "\n";
+  std::ofstream(dir + "/ready") << people << " " << settings << " format "
+                                << storage::kFormatVersion << "\n";
   std::fprintf(stderr, "built: %llu records in %.0f s\n",
                static_cast<unsigned long long>(run->records),
                std::chrono::duration<double>(Clock::now() - start).count());
@@ -165,7 +167,9 @@ Fixture& GetFixture() {
     f->store = f->dir + "/store";
     const uint64_t people = People();
     const std::string settings_file = SettingsOverride();
-    const std::string key = std::to_string(people) + " " + settings_file;
+    // A store of another format version cannot be opened: rebuilt too.
+    const std::string key = std::to_string(people) + " " + settings_file + " format " +
+                            std::to_string(storage::kFormatVersion);
     std::string ready;
     std::getline(std::ifstream(f->dir + "/ready"), ready);
     if (ready != key && !BuildStore(f->dir, people, settings_file)) return f;

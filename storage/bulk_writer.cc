@@ -11,6 +11,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -20,6 +21,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/sst_file_writer.h"
 #include "rocksdb/write_batch.h"
+#include "storage/block_postings.h"
 #include "storage/store.h"
 #include "storage/store_format.h"
 #include "storage/store_impl.h"
@@ -499,12 +501,6 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       return std::string_view(ranked_keys.data() + ranked_offsets[r],
                               ranked_offsets[r + 1] - ranked_offsets[r]);
     }
-    // Writes the full block-index key of a ranked `ref` of `rule` into `key`.
-    void EntryKey(size_t rule, const EntryRef& ref, std::string* key) const {
-      key->clear();
-      AppendBlockPrefix(key, BlockKey{static_cast<uint8_t>(rule), ref.hash()});
-      key->append(RankedKey(ref.number));
-    }
     // Drops a pending record: its entries are dropped when ranked, its terms now.
     void Kill(uint32_t i) {
       std::vector<BlockKey> keys;
@@ -558,10 +554,6 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     }
     void Put(std::string_view key, std::string_view value) {
       if (status_.ok()) status_ = writer_->Put(ToSlice(key), ToSlice(value));
-      ++entries_;
-    }
-    void Delete(std::string_view key) {
-      if (status_.ok()) status_ = writer_->Delete(ToSlice(key));
       ++entries_;
     }
     void Merge(std::string_view key, const rdb::Slice& value) {
@@ -910,9 +902,8 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
           !DecodeRecordValue(run.Value(lookup_index[k]), &fresh_keys, &fresh_terms, &payload)) {
         return absl::DataLossError(impl_->dir + ": malformed record value");
       }
-      // Entries shared by the old and new versions stay (the run puts them
-      // again); other records of the run have other ids, so no Put in the run
-      // has the key of any of these Deletes.
+      // Memberships shared by the old and new versions stay (the run's add
+      // of a member already in a block changes nothing).
       for (const BlockKey& bk : old_keys) {
         if (std::find(fresh_keys.begin(), fresh_keys.end(), bk) == fresh_keys.end()) {
           run.AddEntry(bk, lookup_index[k], /*is_delete=*/true);
@@ -998,46 +989,64 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     out->erase(std::unique(out->begin(), out->end()), out->end());
   }
 
-  // Calls put(rule, ref) and del(rule, ref) for the block entries of rules
-  // [first_rule, end_rule), in key order.
-  template <typename Put, typename Del>
-  static void ForEachRuleEntry(Run& run, size_t first_rule, size_t end_rule, const Put& put,
-                               const Del& del) {
-    std::vector<EntryRef> puts;
-    std::vector<EntryRef> deletes;
+  // Calls block(rule, hash, removes, adds) for each block of rules
+  // [first_rule, end_rule) the run changes, in key order: the members that
+  // leave it (replaced versions) and those that join it, each in key order.
+  template <typename Block>
+  static void ForEachBlockChange(Run& run, size_t first_rule, size_t end_rule,
+                                 const Block& block) {
+    std::vector<EntryRef> adds;
+    std::vector<EntryRef> removes;
     for (size_t rule = first_rule; rule < end_rule; ++rule) {
-      SortRuleEntries(run, run.entries[rule], &puts);
-      SortRuleEntries(run, run.deletes[rule], &deletes);
-      // No key is both put and deleted (RetractOldVersions), so a merge by key.
-      // Entries in hash order read record keys at random: prefetch the key's
+      SortRuleEntries(run, run.entries[rule], &adds);
+      SortRuleEntries(run, run.deletes[rule], &removes);
+      // Entries in hash order read member keys at random: prefetch a key's
       // offset 16 entries ahead and its bytes 8 ahead.
+      size_t a = 0;
       size_t d = 0;
-      for (size_t i = 0; i < puts.size(); ++i) {
-        if (i + 16 < puts.size()) __builtin_prefetch(&run.ranked_offsets[puts[i + 16].number]);
-        if (i + 8 < puts.size()) {
-          __builtin_prefetch(run.ranked_keys.data() + run.ranked_offsets[puts[i + 8].number]);
+      while (a < adds.size() || d < removes.size()) {
+        const uint64_t hash = d == removes.size()  ? adds[a].hash()
+                              : a == adds.size()   ? removes[d].hash()
+                                                   : std::min(adds[a].hash(), removes[d].hash());
+        size_t a_end = a;
+        for (; a_end < adds.size() && adds[a_end].hash() == hash; ++a_end) {
+          if (a_end + 16 < adds.size()) __builtin_prefetch(&run.ranked_offsets[adds[a_end + 16].number]);
+          if (a_end + 8 < adds.size()) {
+            __builtin_prefetch(run.ranked_keys.data() + run.ranked_offsets[adds[a_end + 8].number]);
+          }
         }
-        const EntryRef& ref = puts[i];
-        for (; d < deletes.size() && deletes[d] < ref; ++d) del(rule, deletes[d]);
-        put(rule, ref);
+        size_t d_end = d;
+        while (d_end < removes.size() && removes[d_end].hash() == hash) ++d_end;
+        block(rule, hash, std::span<const EntryRef>(removes.data() + d, d_end - d),
+              std::span<const EntryRef>(adds.data() + a, a_end - a));
+        a = a_end;
+        d = d_end;
       }
-      for (; d < deletes.size(); ++d) del(rule, deletes[d]);
     }
   }
 
-  // Writes the block entries of rules [first_rule, end_rule) into `file`.
+  // The merge operand of one block's change (block_postings.h) in `op`, its
+  // key in `key`.
+  static void BlockChange(const Run& run, size_t rule, uint64_t hash,
+                          std::span<const EntryRef> removes, std::span<const EntryRef> adds,
+                          std::string* key, std::string* op) {
+    key->clear();
+    AppendBlockPrefix(key, BlockKey{static_cast<uint8_t>(rule), hash});
+    op->clear();
+    for (const EntryRef& ref : removes) AppendPostingOp(op, run.RankedKey(ref.number), true);
+    for (const EntryRef& ref : adds) AppendPostingOp(op, run.RankedKey(ref.number), false);
+  }
+
+  // Writes the block changes of rules [first_rule, end_rule) into `file`.
   static void WriteRuleEntries(Run& run, size_t first_rule, size_t end_rule, SstFile& file) {
     std::string key;
-    ForEachRuleEntry(
-        run, first_rule, end_rule,
-        [&](size_t rule, const EntryRef& ref) {
-          run.EntryKey(rule, ref, &key);
-          file.Put(key, {});
-        },
-        [&](size_t rule, const EntryRef& ref) {
-          run.EntryKey(rule, ref, &key);
-          file.Delete(key);
-        });
+    std::string op;
+    ForEachBlockChange(run, first_rule, end_rule,
+                       [&](size_t rule, uint64_t hash, std::span<const EntryRef> removes,
+                           std::span<const EntryRef> adds) {
+                         BlockChange(run, rule, hash, removes, adds, &key, &op);
+                         file.Merge(key, ToSlice(op));
+                       });
   }
 
   absl::Status WriteSmallRun(Run& run) {
@@ -1048,16 +1057,13 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       if (!s.ok()) return impl_->Error(s);
     }
     std::string key;
-    ForEachRuleEntry(
-        run, 0, 256,
-        [&](size_t rule, const EntryRef& ref) {
-          run.EntryKey(rule, ref, &key);
-          if (s.ok()) s = wb.Put(impl_->cf(kCfBlocks), ToSlice(key), rdb::Slice());
-        },
-        [&](size_t rule, const EntryRef& ref) {
-          run.EntryKey(rule, ref, &key);
-          if (s.ok()) s = wb.Delete(impl_->cf(kCfBlocks), ToSlice(key));
-        });
+    std::string op;
+    ForEachBlockChange(run, 0, 256,
+                       [&](size_t rule, uint64_t hash, std::span<const EntryRef> removes,
+                           std::span<const EntryRef> adds) {
+                         BlockChange(run, rule, hash, removes, adds, &key, &op);
+                         if (s.ok()) s = wb.Merge(impl_->cf(kCfBlocks), ToSlice(key), ToSlice(op));
+                       });
     if (!s.ok()) return impl_->Error(s);
     for (const auto& [term, delta] : run.tf.sorted()) {
       s = wb.Merge(impl_->cf(kCfTf), ToSlice(term), Int64LE(delta).slice());

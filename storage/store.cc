@@ -24,6 +24,7 @@
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "storage/block_postings.h"
 #include "storage/store_format.h"
 #include "storage/store_impl.h"
 
@@ -118,13 +119,12 @@ rdb::ColumnFamilyOptions MakeCfOptions(int cf, const std::shared_ptr<rdb::Cache>
       break;
     case kCfBlocks:
       options.write_buffer_size = size_t{64} << 20;
-      // A block is a prefix scan; nothing looks up whole keys, so the filter
-      // holds prefixes only (smaller, and exactly what ForEachInBlock probes).
-      options.prefix_extractor.reset(rdb::NewFixedPrefixTransform(kBlockPrefixLen));
+      // One key per block, its value the members (block_postings.h).
+      options.merge_operator = NewBlockPostingsOperator();
       // One insert hint per rule (see records).
       options.memtable_insert_with_hint_prefix_extractor.reset(rdb::NewFixedPrefixTransform(1));
+      // Most look-ups are of blocks no other record is in.
       table.filter_policy.reset(rdb::NewBloomFilterPolicy(10));
-      table.whole_key_filtering = false;
       break;
     case kCfTf:
       options.write_buffer_size = size_t{32} << 20;
@@ -259,6 +259,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
     }
     if (!ok || parsed < 1) {
       return absl::InvalidArgumentError(dir + ": not a probity store (bad format version)");
+    }
+    if (parsed < kFormatVersion) {
+      // Format 1 kept a key per block member; its blocks read as empty here.
+      return absl::FailedPreconditionError(dir + ": written by an older probity (format " +
+                                           std::to_string(parsed) + "; this build reads format " +
+                                           std::to_string(kFormatVersion) +
+                                           "): ingest the data into a new store");
     }
     if (parsed > kFormatVersion) {
       return absl::FailedPreconditionError(dir + ": written by a newer probity (format " +
@@ -511,37 +518,40 @@ absl::StatusOr<uint64_t> Store::CountRecords(uint16_t source) const {
 
 absl::Status Store::ForEachInBlock(
     const BlockKey& key, const std::function<bool(uint16_t, std::string_view)>& fn) const {
-  std::string prefix;
-  AppendBlockPrefix(&prefix, key);
-  rdb::ReadOptions ro;
-  ro.prefix_same_as_start = true;  // lets the prefix bloom filter skip files
-  std::unique_ptr<rdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf(kCfBlocks)));
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    const std::string_view entry = ToView(it->key());
-    if (entry.size() < kBlockPrefixLen + 2 || entry.substr(0, kBlockPrefixLen) != prefix) break;
-    if (!fn(GetBE16(entry.data() + kBlockPrefixLen), entry.substr(kBlockPrefixLen + 2))) break;
-  }
-  return impl_->Error(it->status());
+  return ForEachInBlocks({key}, fn);
 }
 
 absl::Status Store::ForEachInBlocks(
     const std::vector<BlockKey>& keys,
     const std::function<bool(uint16_t, std::string_view)>& fn) const {
-  rdb::ReadOptions ro;
-  ro.prefix_same_as_start = true;  // each Seek stays within its block
-  std::unique_ptr<rdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf(kCfBlocks)));
+  const size_t n = keys.size();
+  if (n == 0) return absl::OkStatus();
+  std::vector<char> key_bytes(n * kBlockPrefixLen);
+  std::vector<rdb::Slice> slices(n);
   std::string prefix;
-  for (const BlockKey& key : keys) {
+  for (size_t i = 0; i < n; ++i) {
     prefix.clear();
-    AppendBlockPrefix(&prefix, key);
-    for (it->Seek(prefix); it->Valid(); it->Next()) {
-      const std::string_view entry = ToView(it->key());
-      if (entry.size() < kBlockPrefixLen + 2 || entry.substr(0, kBlockPrefixLen) != prefix) break;
-      if (!fn(GetBE16(entry.data() + kBlockPrefixLen), entry.substr(kBlockPrefixLen + 2))) {
-        return impl_->Error(it->status());
-      }
-    }
-    if (!it->status().ok()) return impl_->Error(it->status());
+    AppendBlockPrefix(&prefix, keys[i]);
+    std::memcpy(key_bytes.data() + i * kBlockPrefixLen, prefix.data(), kBlockPrefixLen);
+    slices[i] = rdb::Slice(key_bytes.data() + i * kBlockPrefixLen, kBlockPrefixLen);
+  }
+  std::vector<rdb::PinnableSlice> values(n);
+  std::vector<rdb::Status> statuses(n);
+  impl_->db->MultiGet(rdb::ReadOptions(), impl_->cf(kCfBlocks), n, slices.data(), values.data(),
+                      statuses.data());
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return impl_->Error(statuses[i]);
+    bool stop = false;
+    bool members_ok = true;  // a merged value holds adds of record keys only
+    const bool well_formed =
+        ForEachPostingOp(ToView(values[i]), [&](std::string_view member, bool remove) {
+          if (member.size() < 3 || remove) return members_ok = false;
+          stop = !fn(GetBE16(member.data()), member.substr(2));
+          return !stop;
+        }) && members_ok;
+    if (!well_formed) return absl::DataLossError(impl_->dir + ": malformed block index value");
+    if (stop) break;
   }
   return absl::OkStatus();
 }

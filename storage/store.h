@@ -8,8 +8,10 @@
 // Layout (column families):
 //   meta      key string -> value string (format version, settings, sources)
 //   records   source(2, BE) + id  -> header(block keys, tf terms) + payload
-//   blocks    rule(1) + hash(8, BE) + source(2, BE) + id -> empty; a block is a
-//             prefix scan over its first 9 bytes (prefix bloom filter)
+//   blocks    rule(1) + hash(8, BE) -> the block's members (record keys), each
+//             change a merge operand that adds or removes members, so a
+//             record's memberships change without reading the blocks (see
+//             block_postings.h); a block is one point look-up
 //   tf        field(1) + value -> int64 count (little endian), merged by addition
 //   model     name -> blob (trained models)
 //   clusters  source(2, BE) + id -> cluster id (8, BE), and the members of a
@@ -42,8 +44,9 @@
 
 namespace probity::storage {
 
-// Current on-disk format version; stores with a larger one are refused.
-inline constexpr int kFormatVersion = 1;
+// Current on-disk format version; stores with another one are refused
+// (format 1 kept one blocks key per member).
+inline constexpr int kFormatVersion = 2;
 
 struct BlockKey {
   uint8_t rule = 0;   // which blocking rule produced it

@@ -85,12 +85,6 @@ void AppendBlockPrefix(std::string* out, const BlockKey& key) {
   PutBE64(out, key.hash);
 }
 
-void AppendBlockEntryKey(std::string* out, const BlockKey& key, uint16_t source,
-                         std::string_view id) {
-  AppendBlockPrefix(out, key);
-  AppendRecordKey(out, source, id);
-}
-
 void AppendTfKey(std::string* out, uint8_t field, std::string_view value) {
   out->push_back(static_cast<char>(field));
   out->append(value);

@@ -78,8 +78,6 @@ void AppendRecordKey(std::string* out, uint16_t source, std::string_view id);
 std::string RecordKey(uint16_t source, std::string_view id);
 // rule(1) + hash(8, BE): a block's prefix in the blocks CF.
 void AppendBlockPrefix(std::string* out, const BlockKey& key);
-void AppendBlockEntryKey(std::string* out, const BlockKey& key, uint16_t source,
-                         std::string_view id);
 void AppendTfKey(std::string* out, uint8_t field, std::string_view value);
 // The smallest string greater than every string starting with `prefix`; empty
 // when there is none (all bytes 0xff).

@@ -18,6 +18,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
+#include "storage/block_postings.h"
 #include "storage/store.h"
 #include "storage/store_format.h"
 
@@ -134,18 +135,23 @@ struct Store::Impl {
     };
     std::string key;
     rdb::Status s;
-    // Block entries exist or not: set difference both ways.
-    for (const BlockKey& bk : old_keys) {
-      if (!s.ok() || contains(fresh.block_keys, bk)) continue;
+    // Block memberships exist or not: set difference both ways, as merge
+    // operands of the blocks (block_postings.h).
+    std::string member;
+    AppendRecordKey(&member, source, id);
+    std::string op;
+    const auto merge = [&](const BlockKey& bk, bool remove) {
       key.clear();
-      AppendBlockEntryKey(&key, bk, source, id);
-      s = batch->Delete(cf(kCfBlocks), key);
+      AppendBlockPrefix(&key, bk);
+      op.clear();
+      AppendPostingOp(&op, member, remove);
+      s = batch->Merge(cf(kCfBlocks), key, op);
+    };
+    for (const BlockKey& bk : old_keys) {
+      if (s.ok() && !contains(fresh.block_keys, bk)) merge(bk, /*remove=*/true);
     }
     for (const BlockKey& bk : fresh.block_keys) {
-      if (!s.ok() || contains(old_keys, bk)) continue;
-      key.clear();
-      AppendBlockEntryKey(&key, bk, source, id);
-      s = batch->Put(cf(kCfBlocks), key, rdb::Slice());
+      if (s.ok() && !contains(old_keys, bk)) merge(bk, /*remove=*/false);
     }
     // Term counts count occurrences: multiset difference.
     std::vector<bool> matched(fresh.tf_terms.size(), false);

@@ -46,6 +46,7 @@
 #include "nlohmann/json.hpp"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "storage/block_postings.h"
 #include "storage/store.h"
 #include "tests/test_util.h"
 
@@ -294,9 +295,10 @@ struct Fingerprint {
 ::testing::AssertionResult ScanColumnFamily(
     const std::string& dir, const std::string& cf,
     const std::function<void(std::string_view, std::string_view)>& fn) {
+  rdb::ColumnFamilyOptions options;
+  if (cf == "blocks") options.merge_operator = storage::NewBlockPostingsOperator();
   std::vector<rdb::ColumnFamilyDescriptor> descriptors = {
-      {rdb::kDefaultColumnFamilyName, rdb::ColumnFamilyOptions()},
-      {cf, rdb::ColumnFamilyOptions()}};
+      {rdb::kDefaultColumnFamilyName, rdb::ColumnFamilyOptions()}, {cf, options}};
   std::vector<rdb::ColumnFamilyHandle*> handles;
   rdb::DB* raw = nullptr;
   rdb::Status s = rdb::DB::OpenForReadOnly(rdb::DBOptions(), dir, descriptors, &handles, &raw);
@@ -396,10 +398,17 @@ struct Fingerprint {
     }
   }  // the store is closed: read its index directly
 
-  Fingerprint blocks;
-  ::testing::AssertionResult scanned = ScanColumnFamily(
-      dir, "blocks", [&](std::string_view key, std::string_view) { blocks.Add(key); });
+  Fingerprint blocks;  // block key + member, as expected_blocks
+  bool blocks_ok = true;
+  ::testing::AssertionResult scanned =
+      ScanColumnFamily(dir, "blocks", [&](std::string_view key, std::string_view value) {
+        blocks_ok = storage::ForEachPostingOp(value, [&](std::string_view member, bool remove) {
+                      blocks.Add(std::string(key) + std::string(member));
+                      return !remove;
+                    }) && blocks_ok;
+      });
   if (!scanned) return scanned;
+  if (!blocks_ok) return ::testing::AssertionFailure() << "block index: a malformed value";
   state->block_entries = blocks.n;
   if (!(blocks == expected_blocks)) {
     return ::testing::AssertionFailure()
@@ -516,9 +525,10 @@ TEST(CheckStoreTest, PassesAConsistentStoreAndFailsEveryKindOfDamage) {
   std::string a_key;
   PutBE(&a_key, 1, 2);
   a_key += "a";
-  std::string entry_of_a(1, '\x03');  // rule 3, hash 30
-  PutBE(&entry_of_a, 30, 8);
-  entry_of_a += a_key;
+  std::string block_of_a(1, '\x03');  // rule 3, hash 30
+  PutBE(&block_of_a, 30, 8);
+  std::string a_joins;  // a merge operand: a joins the block
+  storage::AppendPostingOp(&a_joins, a_key, /*remove=*/false);
   std::string cluster_7;
   PutBE(&cluster_7, 7, 8);
   const struct {
@@ -528,8 +538,8 @@ TEST(CheckStoreTest, PassesAConsistentStoreAndFailsEveryKindOfDamage) {
     std::optional<std::string> value;  // nullopt: delete the key
     const char* reported;
   } cases[] = {
-      {"an orphan index entry", "blocks", "\x01" + entry_of_a.substr(1), "", "block index"},
-      {"a missing index entry", "blocks", entry_of_a, std::nullopt, "block index"},
+      {"an orphan index entry", "blocks", "\x01" + block_of_a.substr(1), a_joins, "block index"},
+      {"a missing index entry", "blocks", block_of_a, std::nullopt, "block index"},
       {"a term count off by one", "tf", std::string("\x01X", 2),
        std::string("\x04\0\0\0\0\0\0\0", 8), "term counts"},
       {"a cluster without its member entry", "clusters", a_key, cluster_7, "clusters"},

@@ -147,7 +147,7 @@ TEST(StoreTest, ReopenKeepsRecordsSourcesMetaModelsClusters) {
   EXPECT_EQ(store->Sources(), (std::vector<std::pair<std::string, uint16_t>>{{"a", 1}, {"b", 2}}));
   EXPECT_EQ(*store->SourceCode("c", true), 3);  // codes continue after reopen
   EXPECT_EQ(store->GetMeta("settings")->value_or(""), "{\"x\":1}");
-  EXPECT_EQ(store->GetMeta("format_version")->value_or(""), "1");
+  EXPECT_EQ(store->GetMeta("format_version")->value_or(""), "2");
   EXPECT_FALSE(store->GetMeta("nothing")->has_value());
   EXPECT_EQ((*store->Get(2, "r2"))->payload, "two");
   EXPECT_EQ(store->GetModel("fs")->value_or(""), std::string("model\0blob", 10));
@@ -413,6 +413,46 @@ TEST(StoreTest, BulkWriterReplacesExistingIds) {
   }
 }
 
+// The other way round: a bulk-loaded block (one merge operand of many
+// members) changed by Put and Delete, read before and after the changes reach
+// disk, and after reopening.
+TEST(StoreTest, PutAndDeleteAfterABulkLoadChangeItsBlocks) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.File("store");
+  constexpr int kN = 5000;  // above the writer's threshold for SST files
+  std::vector<std::pair<uint16_t, std::string>> expected;
+  {
+    auto store = MustOpen(dir);
+    ASSERT_NE(store, nullptr);
+    auto writer = store->NewBulkWriter();
+    for (int i = 0; i < kN; ++i) {
+      ASSERT_TRUE(writer->Add(MakeRecord(1, Num("id", i), "p", {{2, 5}, {3, 7}}, {})).ok());
+    }
+    ASSERT_TRUE(writer->Finish().ok());
+    // Even ids below 100 leave block (2, 5) for (2, 6); ids 100..199 are
+    // deleted; id 5 is stored unchanged (its memberships stay).
+    for (int i = 0; i < 100; i += 2) {
+      ASSERT_TRUE(store->Put(MakeRecord(1, Num("id", i), "q", {{2, 6}, {3, 7}}, {})).ok());
+    }
+    for (int i = 100; i < 200; ++i) ASSERT_TRUE(store->Delete(1, Num("id", i)).ok());
+    ASSERT_TRUE(store->Put(MakeRecord(1, Num("id", 5), "p", {{2, 5}, {3, 7}}, {})).ok());
+    for (int i = 0; i < kN; ++i) {
+      if ((i < 100 && i % 2 == 1) || i >= 200) expected.emplace_back(1, Num("id", i));
+    }
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(BlockMembers(*store, {2, 5}), expected);
+    EXPECT_EQ(BlockMembers(*store, {2, 6}).size(), 50u);
+    EXPECT_EQ(BlockMembers(*store, {3, 7}).size(), static_cast<size_t>(kN - 100));
+    ASSERT_TRUE(store->Flush().ok());
+    EXPECT_EQ(BlockMembers(*store, {2, 5}), expected);
+  }
+  auto store = MustOpen(dir);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(BlockMembers(*store, {2, 5}), expected);
+  EXPECT_EQ(BlockMembers(*store, {2, 6}).size(), 50u);
+  EXPECT_EQ(BlockMembers(*store, {3, 7}).size(), static_cast<size_t>(kN - 100));
+}
+
 // Repeated ids within a run (the earlier version dropped before it is
 // written) and, with runs of 65536 records, across runs (the stored version
 // retracted).
@@ -670,7 +710,24 @@ TEST(StoreTest, RefusesNewerFormatVersion) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(s.status().message(),
-            dir + ": written by a newer probity (format 99; this build reads up to 1)");
+            dir + ": written by a newer probity (format 99; this build reads up to 2)");
+}
+
+// Format 1 kept a blocks key per member: its blocks would read as empty.
+TEST(StoreTest, RefusesOlderFormatVersion) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.File("store");
+  {
+    auto store = MustOpen(dir);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->PutMeta("format_version", "1").ok());
+  }
+  absl::StatusOr<std::unique_ptr<Store>> s = Store::Open(dir);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.status().message(),
+            dir + ": written by an older probity (format 1; this build reads format 2): ingest "
+                  "the data into a new store");
 }
 
 TEST(StoreTest, CreatesDirectoriesWithMode0700) {
