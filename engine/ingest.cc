@@ -12,9 +12,9 @@
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "engine/csv_reader.h"
+#include "engine/id_set.h"
 #include "engine/rejects_writer.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -266,7 +266,7 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
   IngestReport report;
   RejectsWriter rejects(options.rejects_path);
   Progress progress(options.show_progress);
-  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> seen_ids;
+  absl::flat_hash_map<std::string, IdSet> seen_ids;
   storage::Store::BulkWriterOptions writer_options;
   if (options.memory_bytes > 0) writer_options.memory_bytes = options.memory_bytes;
   std::unique_ptr<storage::Store::BulkWriter> writer = store.NewBulkWriter(writer_options);
@@ -278,7 +278,7 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
     const RecordBuilder& builder = *input.builder;
     absl::StatusOr<uint16_t> code = store.SourceCode(source.name, /*create=*/true);
     if (!code.ok()) return code.status();
-    absl::flat_hash_set<std::string>& seen = seen_ids[source.name];
+    IdSet& seen = seen_ids[source.name];
 
     SourceIngestReport source_report;
     source_report.source = source.name;
@@ -320,7 +320,7 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
         reject("empty id");
         continue;
       }
-      if (!seen.emplace(id).second) {
+      if (!seen.Insert(id)) {
         reject(fmt::format("duplicate id (column \"{}\")", source.id_column));
         continue;
       }

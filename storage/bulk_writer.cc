@@ -178,6 +178,11 @@ class TermDeltas {
       }
     }
   }
+  // Starts loading the slot a term of `hash` probes first (the table is far
+  // larger than the caches).
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+  }
   // Fills sorted() with the non-zero sums in key order.
   void Finalize() {
     sorted_.clear();
@@ -341,13 +346,18 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   absl::Status Add(const BulkBatch& batch) override {
     const BulkBatch::Rep& rep = batch.rep();
     // The hash tables are far larger than the caches: load the slots of the
-    // record kPrefetchAhead on while this one is added.
+    // record kPrefetchAhead on (its id's and its terms') while this one is
+    // added.
     constexpr size_t kPrefetchAhead = 8;
     for (size_t i = 0; i < rep.records.size(); ++i) {
       if (i + kPrefetchAhead < rep.records.size()) {
         const uint64_t ahead = rep.records[i + kPrefetchAhead].key_hash;
         run_index_.Prefetch(ahead);
         written_ids_.Prefetch(ahead);
+        for (size_t t = rep.records[i + kPrefetchAhead].first_term;
+             t < rep.EndTerm(i + kPrefetchAhead); ++t) {
+          filling_.tf.Prefetch(rep.terms[t].hash);
+        }
       }
       if (absl::Status st = AddOne(rep, i); !st.ok()) return st;
     }
