@@ -1,6 +1,7 @@
 // The blocks column family's merge operator: see block_postings.h.
 #include "storage/block_postings.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -11,20 +12,21 @@ namespace probity::storage {
 
 namespace rdb = ::ROCKSDB_NAMESPACE;
 
+void AppendPageKey(std::string* out, uint8_t rule, uint64_t hash) {
+  out->push_back(static_cast<char>(rule));
+  PutBE16(out, static_cast<uint16_t>(hash >> 48));
+}
+
 void AppendPostingOp(std::string* out, std::string_view member_key, bool remove) {
   PutVarint(out, (uint64_t{member_key.size()} << 1) | (remove ? 1 : 0));
   out->append(member_key);
 }
 
-namespace postings_internal {
-bool ReadOpHeader(std::string_view* in, size_t* length, bool* remove) {
-  uint64_t header = 0;
-  if (!GetVarint(in, &header) || (header >> 1) > in->size()) return false;
-  *length = static_cast<size_t>(header >> 1);
-  *remove = (header & 1) != 0;
-  return true;
+void AppendPageEntry(std::string* out, uint64_t hash, std::string_view ops) {
+  PutBE64(out, hash);
+  PutVarint(out, ops.size());
+  out->append(ops);
 }
-}  // namespace postings_internal
 
 namespace {
 
@@ -50,6 +52,17 @@ class MemberSet {
     members_[i] = std::string_view();  // a member key is never empty
     if (indexed_) index_.erase(member);
   }
+  bool empty() const {
+    for (std::string_view member : members_) {
+      if (member.data() != nullptr) return false;
+    }
+    return true;
+  }
+  void Clear() {
+    members_.clear();
+    index_.clear();
+    indexed_ = false;
+  }
   void AppendTo(std::string* out) const {
     for (std::string_view member : members_) {
       if (member.data() != nullptr) AppendPostingOp(out, member, /*remove=*/false);
@@ -74,25 +87,73 @@ class MemberSet {
   bool indexed_ = false;
 };
 
+// True when `page` can stand as a merged value: blocks in increasing hash
+// order, adds only, no empty block. (Writers never add a member twice in one
+// block of one operand.)
+bool IsMergedForm(std::string_view page) {
+  bool first = true;
+  uint64_t last = 0;
+  bool ok = true;
+  const bool well_formed = ForEachPageEntry(page, [&](uint64_t hash, std::string_view ops) {
+    bool removes = false;
+    ok = (first || hash > last) && !ops.empty() &&
+         ForEachPostingOp(ops, [&removes](std::string_view, bool remove) {
+           removes = remove;
+           return !remove;
+         }) &&
+         !removes;
+    first = false;
+    last = hash;
+    return ok;
+  });
+  return well_formed && ok;
+}
+
 class BlockPostingsOperator final : public rdb::MergeOperator {
  public:
   bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
-    // A bulk load leaves each block one operand of adds (each member once):
-    // it is the merged value as it stands.
-    if (in.existing_value == nullptr && in.operand_list.size() == 1) {
-      bool removes = false;
-      if (!ForEachPostingOp(ToView(in.operand_list[0]), [&](std::string_view, bool remove) {
-            removes = remove;
-            return !remove;
+    // A bulk load leaves each page one operand of adds, in merged form.
+    if (in.existing_value == nullptr && in.operand_list.size() == 1 &&
+        IsMergedForm(ToView(in.operand_list[0]))) {
+      out->existing_operand = in.operand_list[0];
+      return true;
+    }
+    // The operands' block entries by hash, each hash's in write order.
+    struct Change {
+      uint64_t hash;
+      std::string_view ops;
+    };
+    std::vector<Change> changes;
+    for (const rdb::Slice& operand : in.operand_list) {
+      if (!ForEachPageEntry(ToView(operand), [&changes](uint64_t hash, std::string_view ops) {
+            changes.push_back(Change{hash, ops});
+            return true;
           })) {
         return false;
       }
-      if (!removes) {
-        out->existing_operand = in.operand_list[0];
-        return true;
-      }
     }
+    std::stable_sort(changes.begin(), changes.end(),
+                     [](const Change& a, const Change& b) { return a.hash < b.hash; });
+    // The stored blocks, in hash order (checked: the walk below relies on it).
+    std::vector<Change> stored;
+    bool ordered = true;
+    if (in.existing_value != nullptr &&
+        !ForEachPageEntry(ToView(*in.existing_value), [&](uint64_t hash, std::string_view ops) {
+          ordered = stored.empty() || stored.back().hash < hash;
+          stored.push_back(Change{hash, ops});
+          return ordered;
+        })) {
+      return false;
+    }
+    if (!ordered) return false;
+
+    // A merge walk by hash: untouched blocks are copied, a changed block is
+    // rebuilt from its stored members and its ops in order.
+    std::string& page = out->new_value;
+    page.clear();
     MemberSet members;
+    std::string ops;
+    bool ok = true;
     const auto apply = [&members](std::string_view member, bool remove) {
       if (remove) {
         members.Remove(member);
@@ -101,15 +162,28 @@ class BlockPostingsOperator final : public rdb::MergeOperator {
       }
       return true;
     };
-    if (in.existing_value != nullptr && !ForEachPostingOp(ToView(*in.existing_value), apply)) {
-      return false;
+    size_t s = 0;
+    size_t c = 0;
+    while (s < stored.size() || c < changes.size()) {
+      const bool stored_first =
+          c == changes.size() || (s < stored.size() && stored[s].hash <= changes[c].hash);
+      const uint64_t hash = stored_first ? stored[s].hash : changes[c].hash;
+      if (c == changes.size() || changes[c].hash != hash) {
+        AppendPageEntry(&page, hash, stored[s++].ops);
+        continue;
+      }
+      members.Clear();
+      if (s < stored.size() && stored[s].hash == hash) ok = ForEachPostingOp(stored[s++].ops, apply) && ok;
+      for (; c < changes.size() && changes[c].hash == hash; ++c) {
+        ok = ForEachPostingOp(changes[c].ops, apply) && ok;
+      }
+      if (!members.empty()) {
+        ops.clear();
+        members.AppendTo(&ops);
+        AppendPageEntry(&page, hash, ops);
+      }
     }
-    for (const rdb::Slice& operand : in.operand_list) {
-      if (!ForEachPostingOp(ToView(operand), apply)) return false;
-    }
-    out->new_value.clear();
-    members.AppendTo(&out->new_value);
-    return true;
+    return ok;
   }
   const char* Name() const override { return "probity.BlockPostings"; }
 };

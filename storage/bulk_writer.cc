@@ -1035,28 +1035,43 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     }
   }
 
-  // The merge operand of one block's change (block_postings.h) in `op`, its
-  // key in `key`.
-  static void BlockChange(const Run& run, size_t rule, uint64_t hash,
-                          std::span<const EntryRef> removes, std::span<const EntryRef> adds,
-                          std::string* key, std::string* op) {
-    key->clear();
-    AppendBlockPrefix(key, BlockKey{static_cast<uint8_t>(rule), hash});
-    op->clear();
-    for (const EntryRef& ref : removes) AppendPostingOp(op, run.RankedKey(ref.number), true);
-    for (const EntryRef& ref : adds) AppendPostingOp(op, run.RankedKey(ref.number), false);
-  }
-
-  // Writes the block changes of rules [first_rule, end_rule) into `file`.
-  static void WriteRuleEntries(Run& run, size_t first_rule, size_t end_rule, SstFile& file) {
+  // Calls emit(key, operand) for each page (block_postings.h) of rules
+  // [first_rule, end_rule) the run changes, in key order: the operand lists
+  // the page's changed blocks, each with its removes, then its adds.
+  template <typename Emit>
+  static void ForEachPageChange(Run& run, size_t first_rule, size_t end_rule, const Emit& emit) {
     std::string key;
-    std::string op;
+    std::string page_key;
+    std::string operand;
+    std::string ops;
     ForEachBlockChange(run, first_rule, end_rule,
                        [&](size_t rule, uint64_t hash, std::span<const EntryRef> removes,
                            std::span<const EntryRef> adds) {
-                         BlockChange(run, rule, hash, removes, adds, &key, &op);
-                         file.Merge(key, ToSlice(op));
+                         key.clear();
+                         AppendPageKey(&key, static_cast<uint8_t>(rule), hash);
+                         if (key != page_key) {
+                           if (!operand.empty()) emit(page_key, operand);
+                           operand.clear();
+                           page_key = key;
+                         }
+                         ops.clear();
+                         for (const EntryRef& ref : removes) {
+                           AppendPostingOp(&ops, run.RankedKey(ref.number), /*remove=*/true);
+                         }
+                         for (const EntryRef& ref : adds) {
+                           AppendPostingOp(&ops, run.RankedKey(ref.number), /*remove=*/false);
+                         }
+                         AppendPageEntry(&operand, hash, ops);
                        });
+    if (!operand.empty()) emit(page_key, operand);
+  }
+
+  // Writes the page changes of rules [first_rule, end_rule) into `file`.
+  static void WriteRuleEntries(Run& run, size_t first_rule, size_t end_rule, SstFile& file) {
+    ForEachPageChange(run, first_rule, end_rule,
+                      [&file](const std::string& key, const std::string& operand) {
+                        file.Merge(key, ToSlice(operand));
+                      });
   }
 
   absl::Status WriteSmallRun(Run& run) {
@@ -1066,14 +1081,9 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       s = wb.Put(impl_->cf(kCfRecords), ToSlice(run.Key(i)), ToSlice(run.Value(i)));
       if (!s.ok()) return impl_->Error(s);
     }
-    std::string key;
-    std::string op;
-    ForEachBlockChange(run, 0, 256,
-                       [&](size_t rule, uint64_t hash, std::span<const EntryRef> removes,
-                           std::span<const EntryRef> adds) {
-                         BlockChange(run, rule, hash, removes, adds, &key, &op);
-                         if (s.ok()) s = wb.Merge(impl_->cf(kCfBlocks), ToSlice(key), ToSlice(op));
-                       });
+    ForEachPageChange(run, 0, 256, [&](const std::string& key, const std::string& operand) {
+      if (s.ok()) s = wb.Merge(impl_->cf(kCfBlocks), ToSlice(key), ToSlice(operand));
+    });
     if (!s.ok()) return impl_->Error(s);
     for (const auto& [term, delta] : run.tf.sorted()) {
       s = wb.Merge(impl_->cf(kCfTf), ToSlice(term), Int64LE(delta).slice());

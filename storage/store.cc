@@ -119,7 +119,7 @@ rdb::ColumnFamilyOptions MakeCfOptions(int cf, const std::shared_ptr<rdb::Cache>
       break;
     case kCfBlocks:
       options.write_buffer_size = size_t{64} << 20;
-      // One key per block, its value the members (block_postings.h).
+      // One key per page of blocks, its value their members (block_postings.h).
       options.merge_operator = NewBlockPostingsOperator();
       // One insert hint per rule (see records).
       options.memtable_insert_with_hint_prefix_extractor.reset(rdb::NewFixedPrefixTransform(1));
@@ -261,7 +261,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
       return absl::InvalidArgumentError(dir + ": not a probity store (bad format version)");
     }
     if (parsed < kFormatVersion) {
-      // Format 1 kept a key per block member; its blocks read as empty here.
+      // Formats 1 and 2 kept the block index in other keys: it would read as empty.
       return absl::FailedPreconditionError(dir + ": written by an older probity (format " +
                                            std::to_string(parsed) + "; this build reads format " +
                                            std::to_string(kFormatVersion) +
@@ -526,31 +526,39 @@ absl::Status Store::ForEachInBlocks(
     const std::function<bool(uint16_t, std::string_view)>& fn) const {
   const size_t n = keys.size();
   if (n == 0) return absl::OkStatus();
-  std::vector<char> key_bytes(n * kBlockPrefixLen);
+  // One look-up per page (blocks of one rule can share a page).
+  std::vector<char> key_bytes(n * kPageKeyLen);
   std::vector<rdb::Slice> slices(n);
-  std::string prefix;
+  std::string page_key;
   for (size_t i = 0; i < n; ++i) {
-    prefix.clear();
-    AppendBlockPrefix(&prefix, keys[i]);
-    std::memcpy(key_bytes.data() + i * kBlockPrefixLen, prefix.data(), kBlockPrefixLen);
-    slices[i] = rdb::Slice(key_bytes.data() + i * kBlockPrefixLen, kBlockPrefixLen);
+    page_key.clear();
+    AppendPageKey(&page_key, keys[i].rule, keys[i].hash);
+    std::memcpy(key_bytes.data() + i * kPageKeyLen, page_key.data(), kPageKeyLen);
+    slices[i] = rdb::Slice(key_bytes.data() + i * kPageKeyLen, kPageKeyLen);
   }
-  std::vector<rdb::PinnableSlice> values(n);
+  std::vector<rdb::PinnableSlice> pages(n);
   std::vector<rdb::Status> statuses(n);
-  impl_->db->MultiGet(rdb::ReadOptions(), impl_->cf(kCfBlocks), n, slices.data(), values.data(),
+  impl_->db->MultiGet(rdb::ReadOptions(), impl_->cf(kCfBlocks), n, slices.data(), pages.data(),
                       statuses.data());
   for (size_t i = 0; i < n; ++i) {
     if (statuses[i].IsNotFound()) continue;
     if (!statuses[i].ok()) return impl_->Error(statuses[i]);
     bool stop = false;
-    bool members_ok = true;  // a merged value holds adds of record keys only
-    const bool well_formed =
-        ForEachPostingOp(ToView(values[i]), [&](std::string_view member, bool remove) {
-          if (member.size() < 3 || remove) return members_ok = false;
-          stop = !fn(GetBE16(member.data()), member.substr(2));
-          return !stop;
-        }) && members_ok;
-    if (!well_formed) return absl::DataLossError(impl_->dir + ": malformed block index value");
+    bool members_ok = true;  // a merged page holds adds of record keys only
+    const auto member = [&](std::string_view record_key, bool remove) {
+      if (record_key.size() < 3 || remove) return members_ok = false;
+      stop = !fn(GetBE16(record_key.data()), record_key.substr(2));
+      return !stop;
+    };
+    bool well_formed = true;
+    const bool page_ok = ForEachPageEntry(ToView(pages[i]), [&](uint64_t hash, std::string_view ops) {
+      if (hash < keys[i].hash) return true;
+      if (hash == keys[i].hash) well_formed = ForEachPostingOp(ops, member);
+      return false;  // blocks are in hash order: past it
+    });
+    if (!page_ok || !well_formed || !members_ok) {
+      return absl::DataLossError(impl_->dir + ": malformed block index page");
+    }
     if (stop) break;
   }
   return absl::OkStatus();

@@ -8,10 +8,11 @@
 // Layout (column families):
 //   meta      key string -> value string (format version, settings, sources)
 //   records   source(2, BE) + id  -> header(block keys, tf terms) + payload
-//   blocks    rule(1) + hash(8, BE) -> the block's members (record keys), each
-//             change a merge operand that adds or removes members, so a
-//             record's memberships change without reading the blocks (see
-//             block_postings.h); a block is one point look-up
+//   blocks    rule(1) + top 16 bits of the hash (2, BE) -> a page of the
+//             rule's blocks and their members (record keys); every change is
+//             a merge operand that adds or removes members, so a record's
+//             memberships change without reading the index (see
+//             block_postings.h); a block is one point look-up of its page
 //   tf        field(1) + value -> int64 count (little endian), merged by addition
 //   model     name -> blob (trained models)
 //   clusters  source(2, BE) + id -> cluster id (8, BE), and the members of a
@@ -45,8 +46,8 @@
 namespace probity::storage {
 
 // Current on-disk format version; stores with another one are refused
-// (format 1 kept one blocks key per member).
-inline constexpr int kFormatVersion = 2;
+// (format 1 kept one blocks key per member, format 2 one per block).
+inline constexpr int kFormatVersion = 3;
 
 struct BlockKey {
   uint8_t rule = 0;   // which blocking rule produced it

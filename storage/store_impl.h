@@ -136,16 +136,19 @@ struct Store::Impl {
     std::string key;
     rdb::Status s;
     // Block memberships exist or not: set difference both ways, as merge
-    // operands of the blocks (block_postings.h).
+    // operands of the blocks' pages (block_postings.h).
     std::string member;
     AppendRecordKey(&member, source, id);
     std::string op;
+    std::string operand;
     const auto merge = [&](const BlockKey& bk, bool remove) {
       key.clear();
-      AppendBlockPrefix(&key, bk);
+      AppendPageKey(&key, bk.rule, bk.hash);
       op.clear();
       AppendPostingOp(&op, member, remove);
-      s = batch->Merge(cf(kCfBlocks), key, op);
+      operand.clear();
+      AppendPageEntry(&operand, bk.hash, op);
+      s = batch->Merge(cf(kCfBlocks), key, operand);
     };
     for (const BlockKey& bk : old_keys) {
       if (s.ok() && !contains(fresh.block_keys, bk)) merge(bk, /*remove=*/true);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -31,22 +32,52 @@ std::string Member(int i) {
   return buf;
 }
 
-std::string Operand(const std::vector<Op>& ops) {
+std::string Ops(const std::vector<Op>& ops) {
   std::string out;
   for (const Op& op : ops) AppendPostingOp(&out, op.member, op.remove);
   return out;
 }
 
-// The members of a merged value, in order; fails on removes or bad bytes.
-std::vector<std::string> Members(std::string_view value) {
-  std::vector<std::string> out;
-  const bool ok = ForEachPostingOp(value, [&](std::string_view member, bool remove) {
-    EXPECT_FALSE(remove) << "a merged value holds adds only";
-    out.emplace_back(member);
+// A page operand (or value) of blocks, given in the order listed.
+std::string Page(const std::vector<std::pair<uint64_t, std::vector<Op>>>& blocks) {
+  std::string out;
+  for (const auto& [hash, ops] : blocks) AppendPageEntry(&out, hash, Ops(ops));
+  return out;
+}
+
+constexpr uint64_t kHash = 0x2a00000000000001;
+
+// A page operand of one block, kHash.
+std::string Operand(const std::vector<Op>& ops) { return Page({{kHash, ops}}); }
+
+// The blocks of a merged page and their members, in order; fails on removes,
+// blocks out of order or bad bytes.
+std::vector<std::pair<uint64_t, std::vector<std::string>>> Blocks(std::string_view page) {
+  std::vector<std::pair<uint64_t, std::vector<std::string>>> out;
+  const bool ok = ForEachPageEntry(page, [&](uint64_t hash, std::string_view ops) {
+    if (!out.empty()) {
+      EXPECT_LT(out.back().first, hash) << "blocks in hash order";
+    }
+    out.emplace_back(hash, std::vector<std::string>());
+    EXPECT_TRUE(ForEachPostingOp(ops, [&](std::string_view member, bool remove) {
+      EXPECT_FALSE(remove) << "a merged value holds adds only";
+      out.back().second.emplace_back(member);
+      return true;
+    }));
+    EXPECT_FALSE(out.back().second.empty()) << "no empty block";
     return true;
   });
   EXPECT_TRUE(ok);
   return out;
+}
+
+// The members of block kHash in a merged page (which holds no other block).
+std::vector<std::string> Members(std::string_view page) {
+  const auto blocks = Blocks(page);
+  EXPECT_LE(blocks.size(), 1u);
+  if (blocks.empty()) return {};
+  EXPECT_EQ(blocks[0].first, kHash);
+  return blocks[0].second;
 }
 
 // Runs the operator's full merge; nullopt when it refuses.
@@ -69,7 +100,7 @@ std::optional<std::string> FullMerge(const std::string* existing,
 TEST(BlockPostingsTest, OpsRoundTripWithTheirKind) {
   const std::string member_a("\x00\x01" "a", 3);
   const std::string long_member(300, 'x');  // a length over one varint byte
-  const std::string value = Operand({{member_a, false}, {long_member, true}});
+  const std::string value = Ops({{member_a, false}, {long_member, true}});
   std::vector<Op> seen;
   EXPECT_TRUE(ForEachPostingOp(value, [&](std::string_view member, bool remove) {
     seen.push_back({std::string(member), remove});
@@ -80,6 +111,18 @@ TEST(BlockPostingsTest, OpsRoundTripWithTheirKind) {
   EXPECT_FALSE(seen[0].remove);
   EXPECT_EQ(seen[1].member, long_member);
   EXPECT_TRUE(seen[1].remove);
+}
+
+TEST(BlockPostingsTest, PageKeysGroupARulesBlocksByTheirTopHashBits) {
+  std::string a, b, c, d;
+  AppendPageKey(&a, 3, 0x1234000000000000);
+  AppendPageKey(&b, 3, 0x1234ffffffffffff);
+  AppendPageKey(&c, 3, 0x1235000000000000);
+  AppendPageKey(&d, 4, 0x1234000000000000);
+  EXPECT_EQ(a, std::string("\x03\x12\x34", 3));
+  EXPECT_EQ(a, b);
+  EXPECT_LT(b, c);  // page order follows (rule, hash) order
+  EXPECT_LT(c, d);
 }
 
 TEST(BlockPostingsTest, OperandsApplyInOrder) {
@@ -103,12 +146,36 @@ TEST(BlockPostingsTest, OperandsApplyInOrder) {
               ElementsAre("r5"));
 }
 
+// Several blocks in a page: untouched blocks stay as they are, changed ones
+// are rebuilt, emptied ones go, new ones take their place in hash order.
+TEST(BlockPostingsTest, PagesMergeBlockByBlockInHashOrder) {
+  const std::string stored = Page({{10, {{"a", false}}}, {30, {{"b", false}, {"c", false}}}, {50, {{"d", false}}}});
+  const std::optional<std::string> merged =
+      FullMerge(&stored, {Page({{30, {{"b", true}, {"c", true}}}, {20, {{"e", false}}}}),
+                          Page({{60, {{"f", false}}}, {10, {{"g", false}}}})});
+  ASSERT_TRUE(merged.has_value());
+  using Block = std::pair<uint64_t, std::vector<std::string>>;
+  EXPECT_THAT(Blocks(*merged), ElementsAre(Block{10, {"a", "g"}}, Block{20, {"e"}}, Block{50, {"d"}},
+                                           Block{60, {"f"}}));
+  // One operand of adds out of hash order is merged into order.
+  EXPECT_THAT(Blocks(*FullMerge(nullptr, {Page({{9, {{"x", false}}}, {3, {{"y", false}}}})})),
+              ElementsAre(Block{3, {"y"}}, Block{9, {"x"}}));
+  // A page whose blocks all empty is an empty value.
+  EXPECT_EQ(*FullMerge(&stored, {Page({{10, {{"a", true}}}, {30, {{"b", true}, {"c", true}}},
+                                       {50, {{"d", true}}}})}),
+            "");
+}
+
 TEST(BlockPostingsTest, MalformedBytesAreRefused) {
   const std::string good = Operand({{"r1", false}});
   // A length past the end, and a varint that never ends.
   const std::string truncated = good.substr(0, good.size() - 1);
   const std::string endless(11, '\xff');
-  for (const std::string& bad : {truncated, endless}) {
+  // A block entry cut inside its hash; stored blocks out of hash order.
+  const std::string short_hash = good.substr(0, 5);
+  const std::string unordered = Page({{9, {{"x", false}}}, {3, {{"y", false}}}});
+  EXPECT_FALSE(FullMerge(&unordered, {good}).has_value());
+  for (const std::string& bad : {truncated, endless, short_hash}) {
     EXPECT_FALSE(ForEachPostingOp(bad, [](std::string_view, bool) { return true; }));
     EXPECT_FALSE(FullMerge(nullptr, {bad}).has_value());
     EXPECT_FALSE(FullMerge(&bad, {good}).has_value());
@@ -116,37 +183,47 @@ TEST(BlockPostingsTest, MalformedBytesAreRefused) {
   }
 }
 
-// Random operands over a few hundred members (large blocks switch to a hash
-// index) against a model: a vector with the same rules.
+// Random operands over three blocks of up to a few hundred members (large
+// blocks switch to a hash index) against a model: vectors with the same rules.
 TEST(BlockPostingsTest, LargeBlocksMatchAPlainModel) {
   std::mt19937 rng(7);
+  const uint64_t hashes[] = {5, 7, 9};
   for (int trial = 0; trial < 20; ++trial) {
     SCOPED_TRACE(trial);
-    std::vector<std::string> model;
-    const auto apply = [&model](const Op& op) {
-      const auto it = std::find(model.begin(), model.end(), op.member);
-      if (op.remove && it != model.end()) model.erase(it);
-      if (!op.remove && it == model.end()) model.push_back(op.member);
+    std::map<uint64_t, std::vector<std::string>> model;
+    const auto apply = [&model](uint64_t hash, const Op& op) {
+      std::vector<std::string>& members = model[hash];
+      const auto it = std::find(members.begin(), members.end(), op.member);
+      if (op.remove && it != members.end()) members.erase(it);
+      if (!op.remove && it == members.end()) members.push_back(op.member);
     };
     const int universe = trial % 2 == 0 ? 40 : 400;
     std::uniform_int_distribution<int> pick(0, universe - 1);
-    std::vector<Op> base_ops;
-    for (int i = 0; i < universe / 2; ++i) {
-      const Op op{Member(pick(rng)), false};
-      if (std::find(model.begin(), model.end(), op.member) == model.end()) {
-        base_ops.push_back(op);
-        apply(op);
+    std::vector<std::pair<uint64_t, std::vector<Op>>> base_blocks;
+    for (uint64_t hash : hashes) {
+      base_blocks.emplace_back(hash, std::vector<Op>());
+      for (int i = 0; i < universe / 2; ++i) {
+        const Op op{Member(pick(rng)), false};
+        const std::vector<std::string>& members = model[hash];
+        if (std::find(members.begin(), members.end(), op.member) == members.end()) {
+          base_blocks.back().second.push_back(op);
+          apply(hash, op);
+        }
       }
     }
-    const std::string base = Operand(base_ops);
+    const std::string base = Page(base_blocks);
     std::vector<std::string> operands;
     for (int k = 0; k < 5; ++k) {
-      std::vector<Op> ops;
-      for (int i = 0; i < universe / 3; ++i) {
-        ops.push_back({Member(pick(rng)), rng() % 3 == 0});
-        apply(ops.back());
+      // Each operand changes the blocks in a random order.
+      std::vector<std::pair<uint64_t, std::vector<Op>>> blocks;
+      for (size_t h = rng() % 3, n = 0; n < 3; ++n, h = (h + 2) % 3) {
+        blocks.emplace_back(hashes[h], std::vector<Op>());
+        for (int i = 0; i < universe / 3; ++i) {
+          blocks.back().second.push_back({Member(pick(rng)), rng() % 3 == 0});
+          apply(hashes[h], blocks.back().second.back());
+        }
       }
-      operands.push_back(Operand(ops));
+      operands.push_back(Page(blocks));
     }
     // Half the trials merge onto a stored value, half from operands alone.
     const std::string* existing = &base;
@@ -156,7 +233,11 @@ TEST(BlockPostingsTest, LargeBlocksMatchAPlainModel) {
     }
     const std::optional<std::string> merged = FullMerge(existing, operands);
     ASSERT_TRUE(merged.has_value());
-    EXPECT_THAT(Members(*merged), ElementsAreArray(model));
+    std::vector<std::pair<uint64_t, std::vector<std::string>>> expected;
+    for (const auto& [hash, members] : model) {
+      if (!members.empty()) expected.emplace_back(hash, members);
+    }
+    EXPECT_THAT(Blocks(*merged), ElementsAreArray(expected));
   }
 }
 

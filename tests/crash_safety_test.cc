@@ -398,14 +398,23 @@ struct Fingerprint {
     }
   }  // the store is closed: read its index directly
 
-  Fingerprint blocks;  // block key + member, as expected_blocks
+  Fingerprint blocks;  // rule + hash + member, as expected_blocks
   bool blocks_ok = true;
   ::testing::AssertionResult scanned =
-      ScanColumnFamily(dir, "blocks", [&](std::string_view key, std::string_view value) {
-        blocks_ok = storage::ForEachPostingOp(value, [&](std::string_view member, bool remove) {
-                      blocks.Add(std::string(key) + std::string(member));
-                      return !remove;
-                    }) && blocks_ok;
+      ScanColumnFamily(dir, "blocks", [&](std::string_view page_key, std::string_view page) {
+        blocks_ok = !page_key.empty() &&
+                    storage::ForEachPageEntry(page, [&](uint64_t hash, std::string_view ops) {
+                      std::string page_of_hash;
+                      storage::AppendPageKey(&page_of_hash, static_cast<uint8_t>(page_key[0]), hash);
+                      std::string block(1, page_key[0]);
+                      PutBE(&block, hash, 8);
+                      return page_of_hash == page_key &&
+                             storage::ForEachPostingOp(ops, [&](std::string_view member, bool remove) {
+                               blocks.Add(block + std::string(member));
+                               return !remove;
+                             });
+                    }) &&
+                    blocks_ok;
       });
   if (!scanned) return scanned;
   if (!blocks_ok) return ::testing::AssertionFailure() << "block index: a malformed value";
@@ -525,10 +534,14 @@ TEST(CheckStoreTest, PassesAConsistentStoreAndFailsEveryKindOfDamage) {
   std::string a_key;
   PutBE(&a_key, 1, 2);
   a_key += "a";
-  std::string block_of_a(1, '\x03');  // rule 3, hash 30
-  PutBE(&block_of_a, 30, 8);
-  std::string a_joins;  // a merge operand: a joins the block
-  storage::AppendPostingOp(&a_joins, a_key, /*remove=*/false);
+  std::string page_of_a;  // rule 3, hash 30
+  storage::AppendPageKey(&page_of_a, 3, 30);
+  std::string page_of_rule_9;
+  storage::AppendPageKey(&page_of_rule_9, 9, 30);
+  std::string a_joins;  // a page where a joins block 30
+  std::string op;
+  storage::AppendPostingOp(&op, a_key, /*remove=*/false);
+  storage::AppendPageEntry(&a_joins, 30, op);
   std::string cluster_7;
   PutBE(&cluster_7, 7, 8);
   const struct {
@@ -538,8 +551,8 @@ TEST(CheckStoreTest, PassesAConsistentStoreAndFailsEveryKindOfDamage) {
     std::optional<std::string> value;  // nullopt: delete the key
     const char* reported;
   } cases[] = {
-      {"an orphan index entry", "blocks", "\x01" + block_of_a.substr(1), a_joins, "block index"},
-      {"a missing index entry", "blocks", block_of_a, std::nullopt, "block index"},
+      {"an orphan index entry", "blocks", page_of_rule_9, a_joins, "block index"},
+      {"a missing index entry", "blocks", page_of_a, std::nullopt, "block index"},
       {"a term count off by one", "tf", std::string("\x01X", 2),
        std::string("\x04\0\0\0\0\0\0\0", 8), "term counts"},
       {"a cluster without its member entry", "clusters", a_key, cluster_7, "clusters"},

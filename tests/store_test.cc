@@ -147,7 +147,7 @@ TEST(StoreTest, ReopenKeepsRecordsSourcesMetaModelsClusters) {
   EXPECT_EQ(store->Sources(), (std::vector<std::pair<std::string, uint16_t>>{{"a", 1}, {"b", 2}}));
   EXPECT_EQ(*store->SourceCode("c", true), 3);  // codes continue after reopen
   EXPECT_EQ(store->GetMeta("settings")->value_or(""), "{\"x\":1}");
-  EXPECT_EQ(store->GetMeta("format_version")->value_or(""), "2");
+  EXPECT_EQ(store->GetMeta("format_version")->value_or(""), "3");
   EXPECT_FALSE(store->GetMeta("nothing")->has_value());
   EXPECT_EQ((*store->Get(2, "r2"))->payload, "two");
   EXPECT_EQ(store->GetModel("fs")->value_or(""), std::string("model\0blob", 10));
@@ -710,10 +710,10 @@ TEST(StoreTest, RefusesNewerFormatVersion) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(s.status().message(),
-            dir + ": written by a newer probity (format 99; this build reads up to 2)");
+            dir + ": written by a newer probity (format 99; this build reads up to 3)");
 }
 
-// Format 1 kept a blocks key per member: its blocks would read as empty.
+// Formats 1 and 2 kept the block index in other keys: it would read as empty.
 TEST(StoreTest, RefusesOlderFormatVersion) {
   testing::TempDir tmp;
   const std::string dir = tmp.File("store");
@@ -726,7 +726,7 @@ TEST(StoreTest, RefusesOlderFormatVersion) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(s.status().message(),
-            dir + ": written by an older probity (format 1; this build reads format 2): ingest "
+            dir + ": written by an older probity (format 1; this build reads format 3): ingest "
                   "the data into a new store");
 }
 
