@@ -121,6 +121,9 @@ rdb::ColumnFamilyOptions MakeCfOptions(int cf, const std::shared_ptr<rdb::Cache>
       options.write_buffer_size = size_t{64} << 20;
       // One key per page of blocks, its value their members (block_postings.h).
       options.merge_operator = NewBlockPostingsOperator();
+      // Pages are hashes and record keys: LZ4 saved 1.7% on a million
+      // synthetic records (419 against 426 MB in all) for ~4% of the load's CPU.
+      options.compression = rdb::kNoCompression;
       // One insert hint per rule (see records).
       options.memtable_insert_with_hint_prefix_extractor.reset(rdb::NewFixedPrefixTransform(1));
       // Most look-ups are of blocks no other record is in.
