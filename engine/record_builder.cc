@@ -93,9 +93,9 @@ absl::StatusOr<RecordBuilder> RecordBuilder::Create(const Settings& settings,
 void RecordBuilder::Build(const std::vector<std::string_view>& fields, Record* record,
                           std::vector<FieldQuality>* quality) const {
   Record& r = *record;
-  r = Record();
+  r.Clear();
   r.source = source_->name;
-  r.id = std::string(fields[id_column_]);
+  r.id.assign(fields[id_column_]);
   quality->resize(source_->fields.size());
   uint8_t custom_index = 0;
   for (size_t m = 0; m < source_->fields.size(); ++m) {

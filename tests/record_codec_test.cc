@@ -31,6 +31,17 @@ TEST(RecordCodecTest, RoundTripsEveryField) {
   EXPECT_EQ(decoded.surnames[0].text, "SMITH JONES");
 }
 
+// Clear empties every field a full record has (FullRecord sets them all,
+// source and id too), so a reused record carries nothing over.
+TEST(RecordCodecTest, ClearLeavesADefaultRecord) {
+  Record r = FullRecord();
+  r.source = "probation";
+  r.id = "X123456";
+  ASSERT_NE(r, Record());
+  r.Clear();
+  EXPECT_EQ(r, Record());
+}
+
 TEST(RecordCodecTest, RoundTripsAnEmptyRecord) {
   Record decoded = FullRecord();
   ASSERT_TRUE(DecodeRecord(EncodeRecord(Record()), &decoded).ok());
