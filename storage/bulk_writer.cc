@@ -34,9 +34,9 @@ constexpr size_t kBulkIngestMinRecords = 2048;
 // Finish compacts when the writer ingested at least this many runs (they
 // overlap in level 0).
 constexpr int kBulkCompactMinRuns = 2;
-// Block-index files per bulk run: enough that three threads share the work
-// evenly, few enough to stay large files.
-constexpr size_t kBlockFileParts = 6;
+// Block-index files per bulk run (at most: a file holds whole rules): enough
+// that three threads share the work evenly, few enough to stay large files.
+constexpr size_t kBlockFileParts = 16;
 
 // Open-addressing set of 64-bit hashes (0 is the empty slot). Used by the bulk
 // writer to notice repeated ids without keeping the ids: 12-23 bytes per id.
@@ -495,6 +495,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     size_t entry_count = 0;
     TermDeltas tf;
     size_t dead = 0;
+    size_t lookups = 0;  // records that may replace a stored version
     // Filled by the worker:
     std::vector<uint32_t> order;  // live records indices in key order
     std::vector<uint32_t> rank;   // records index -> position in key order (kDead)
@@ -547,6 +548,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       entry_count = 0;
       tf.Clear();
       dead = 0;
+      lookups = 0;
       order.clear();
       rank.clear();
       ranked_keys.clear();
@@ -586,14 +588,18 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       if (status_.ok()) status_ = writer_->Merge(ToSlice(key), value);
       ++entries_;
     }
-    // Finishes the file and adds its path to `files`; a file that got no
-    // entries (its rules' entries all belonged to replaced versions) is
-    // dropped, as RocksDB refuses empty files.
+    // Finishes the file (writes its index and syncs it), on the thread that
+    // wrote it. A file that got no entries (its rules' entries all belonged
+    // to replaced versions) is left out, as RocksDB refuses empty files.
+    void Close() {
+      if (status_.ok() && entries_ > 0 && !closed_) status_ = writer_->Finish();
+      closed_ = true;
+    }
+    // Closes the file if need be and adds its path to `files` if it has entries.
     absl::Status Finish(std::vector<std::string>* files) {
-      if (status_.ok() && entries_ == 0) return absl::OkStatus();
-      if (status_.ok()) status_ = writer_->Finish();
+      Close();
       if (!status_.ok()) return impl_->Error(status_);
-      files->push_back(path_);
+      if (entries_ > 0) files->push_back(path_);
       return absl::OkStatus();
     }
 
@@ -603,6 +609,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     std::unique_ptr<rdb::SstFileWriter> writer_;
     rdb::Status status_;
     size_t entries_ = 0;
+    bool closed_ = false;
   };
 
   // ---- Caller side ----
@@ -647,6 +654,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
                                     static_cast<uint32_t>(key.size()),
                                     static_cast<uint32_t>(value.size()), SortPrefix(key), lookup,
                                     false});
+    if (lookup) ++run.lookups;
     for (size_t k = record.first_block_key; k < rep.EndBlockKey(i); ++k) {
       run.AddEntry(rep.block_keys[k], index, Run::kAdd);
     }
@@ -766,6 +774,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
         if (r + 8 < order.size()) __builtin_prefetch(run.records[order[r + 8]].data);
         records.Put(run.Key(order[r]), run.Value(order[r]));
       }
+      records.Close();
     };
     struct BlockPart {
       size_t first_rule = 0;
@@ -785,10 +794,23 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       parts.back().end_rule = rule + 1;
       in_part += run.RuleSize(rule);
     }
+    // Largest parts first, so the last ones taken are small and the threads
+    // end close together.
+    std::vector<size_t> by_size(parts.size());
+    for (size_t p = 0; p < parts.size(); ++p) by_size[p] = p;
+    const auto part_size = [&](size_t p) {
+      size_t n = 0;
+      for (size_t rule = parts[p].first_rule; rule < parts[p].end_rule; ++rule) n += run.RuleSize(rule);
+      return n;
+    };
+    std::stable_sort(by_size.begin(), by_size.end(),
+                     [&](size_t a, size_t b) { return part_size(a) > part_size(b); });
     std::atomic<size_t> next_part{0};
-    const auto write_parts = [&run, &parts, &next_part] {
-      for (size_t p; (p = next_part.fetch_add(1)) < parts.size();) {
-        WriteRuleEntries(run, parts[p].first_rule, parts[p].end_rule, *parts[p].file);
+    const auto write_parts = [&run, &parts, &by_size, &next_part] {
+      for (size_t i; (i = next_part.fetch_add(1)) < parts.size();) {
+        BlockPart& part = parts[by_size[i]];
+        WriteRuleEntries(run, part.first_rule, part.end_rule, *part.file);
+        part.file->Close();
       }
     };
     std::vector<std::thread> threads;
@@ -911,6 +933,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   // Looked up in key order (RocksDB need not sort them), a slice at a time
   // (the old values are not all held at once).
   absl::Status RetractOldVersions(Run& run) {
+    if (run.lookups == 0) return absl::OkStatus();  // a load of new ids only
     constexpr size_t kSlice = 4096;
     std::vector<rdb::Slice> keys;
     std::vector<uint32_t> lookup_index;
