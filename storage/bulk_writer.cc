@@ -571,8 +571,12 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       static std::atomic<uint64_t> sequence{0};
       path_ = impl->dir + "/" + std::string(kBulkFilePrefix) + std::to_string(::getpid()) + "-" +
               std::to_string(sequence.fetch_add(1)) + ".sst";
+      // Written back to disk as it grows (sync_file_range every MiB), so the
+      // sync when the file is finished has little left to wait for.
+      rdb::EnvOptions env_options;
+      env_options.bytes_per_sync = size_t{1} << 20;
       writer_ = std::make_unique<rdb::SstFileWriter>(
-          rdb::EnvOptions(), impl->SstOptions(cf), impl->cf(cf), /*invalidate_page_cache=*/false,
+          env_options, impl->SstOptions(cf), impl->cf(cf), /*invalidate_page_cache=*/false,
           rdb::Env::IOPriority::IO_TOTAL, /*skip_filters=*/no_filters && cf != kCfRecords);
       status_ = writer_->Open(path_);
     }
