@@ -13,9 +13,10 @@ namespace {
 uint32_t TagOf(uint64_t hash) { return static_cast<uint32_t>(hash >> 32) | 1u; }
 }  // namespace
 
-bool IdSet::Insert(std::string_view id) {
+uint64_t IdSet::Hash(std::string_view id) { return XXH3_64bits(id.data(), id.size()); }
+
+bool IdSet::Insert(std::string_view id, uint64_t hash) {
   if ((size_ + 1) * 10 > slots_.size() * 7) Grow();  // load factor <= 0.7
-  const uint64_t hash = XXH3_64bits(id.data(), id.size());
   const uint32_t tag = TagOf(hash);
   const size_t mask = slots_.size() - 1;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
@@ -39,7 +40,7 @@ void IdSet::Grow() {
   const size_t mask = slots_.size() - 1;
   for (const Slot& slot : old) {
     if (slot.tag == 0) continue;
-    const uint64_t hash = XXH3_64bits(bytes_.data() + slot.offset, slot.length);
+    const uint64_t hash = Hash(std::string_view(bytes_.data() + slot.offset, slot.length));
     size_t i = hash & mask;
     while (slots_[i].tag != 0) i = (i + 1) & mask;
     slots_[i] = slot;

@@ -18,7 +18,15 @@ namespace probity {
 class IdSet {
  public:
   // Adds `id`; false when it was there already.
-  bool Insert(std::string_view id);
+  bool Insert(std::string_view id) { return Insert(id, Hash(id)); }
+  // Insert with `hash` == Hash(id), computed (and Prefetch-ed) beforehand:
+  // the table is far larger than the caches, so a caller with other work to
+  // do for the row hides the slot's cache miss behind it.
+  static uint64_t Hash(std::string_view id);
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+  }
+  bool Insert(std::string_view id, uint64_t hash);
   size_t size() const { return size_; }
 
  private:

@@ -38,6 +38,12 @@ struct RowBatch {
     }
     ++rows;
   }
+  // Takes back the last Add.
+  void RemoveLast() {
+    --rows;
+    bytes.resize(offsets[rows * fields_per_row]);
+    offsets.resize(rows * fields_per_row);
+  }
   void Row(size_t r, std::vector<std::string_view>* fields) const {
     fields->clear();
     for (size_t f = 0; f < fields_per_row; ++f) {
@@ -320,11 +326,15 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
         reject("empty id");
         continue;
       }
-      if (!seen.Insert(id)) {
+      // The id's slot loads while the row is copied.
+      const uint64_t id_hash = IdSet::Hash(id);
+      seen.Prefetch(id_hash);
+      batch->Add(row.fields);
+      if (!seen.Insert(id, id_hash)) {
+        batch->RemoveLast();
         reject(fmt::format("duplicate id (column \"{}\")", source.id_column));
         continue;
       }
-      batch->Add(row.fields);
       if (batch->rows == kBatchRows) {
         if (!submit(std::move(batch))) break;  // the writer failed: Close says why
         batch = std::make_unique<RowBatch>();
