@@ -35,6 +35,8 @@ int PostcodeOneInput(const uint8_t* data, size_t size);
 int IdentifiersOneInput(const uint8_t* data, size_t size);
 // engine/record.h: DecodeRecord of arbitrary bytes, and encode/decode round trips.
 int RecordCodecOneInput(const uint8_t* data, size_t size);
+// storage/block_postings.h: the block index's merge operator on arbitrary pages.
+int BlockPostingsOneInput(const uint8_t* data, size_t size);
 
 // The harnesses by name (the name of fuzz/<name>_fuzz.cc and fuzz/corpus/<name>/).
 struct Harness {
@@ -45,7 +47,7 @@ inline constexpr Harness kHarnesses[] = {
     {"csv_reader", CsvReaderOneInput}, {"settings", SettingsOneInput},
     {"name_normaliser", NameNormaliserOneInput}, {"date", DateOneInput},
     {"postcode", PostcodeOneInput},    {"identifiers", IdentifiersOneInput},
-    {"record_codec", RecordCodecOneInput},
+    {"record_codec", RecordCodecOneInput}, {"block_postings", BlockPostingsOneInput},
 };
 
 [[noreturn]] inline void CheckFailed(const char* file, int line, const char* condition) {

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 source scripts/packages.sh
 install_missing fuzz "${probity_packages[@]}" clang-19 libclang-rt-19-dev lld-19
 
-harnesses=(csv_reader settings name_normaliser date postcode identifiers record_codec)
+harnesses=(csv_reader settings name_normaliser date postcode identifiers record_codec block_postings)
 if [ -n "${PROBITY_FUZZ_ONLY:-}" ]; then
   read -r -a harnesses <<<"$PROBITY_FUZZ_ONLY"
 fi
@@ -26,7 +26,7 @@ fi
 max_len_of() {
   case "$1" in
     csv_reader | settings) echo 4096 ;;
-    record_codec) echo 1024 ;;
+    record_codec | block_postings) echo 1024 ;;
     name_normaliser) echo 256 ;;
     *) echo 64 ;;
   esac

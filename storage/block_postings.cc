@@ -134,18 +134,16 @@ class BlockPostingsOperator final : public rdb::MergeOperator {
     }
     std::stable_sort(changes.begin(), changes.end(),
                      [](const Change& a, const Change& b) { return a.hash < b.hash; });
-    // The stored blocks, in hash order (checked: the walk below relies on it).
+    // The stored blocks, checked to be in merged form: the walk below relies
+    // on their order, and copies the blocks no operand touches as they are.
     std::vector<Change> stored;
-    bool ordered = true;
-    if (in.existing_value != nullptr &&
-        !ForEachPageEntry(ToView(*in.existing_value), [&](uint64_t hash, std::string_view ops) {
-          ordered = stored.empty() || stored.back().hash < hash;
-          stored.push_back(Change{hash, ops});
-          return ordered;
-        })) {
-      return false;
+    if (in.existing_value != nullptr) {
+      if (!IsMergedForm(ToView(*in.existing_value))) return false;
+      ForEachPageEntry(ToView(*in.existing_value), [&stored](uint64_t hash, std::string_view ops) {
+        stored.push_back(Change{hash, ops});
+        return true;
+      });
     }
-    if (!ordered) return false;
 
     // A merge walk by hash: untouched blocks are copied, a changed block is
     // rebuilt from its stored members and its ops in order.
