@@ -302,12 +302,13 @@ void Store::BulkBatch::Clear() {
 
 // The bulk writer. The caller's thread appends each record, encoded and hashed
 // beforehand in a BulkBatch, to a run: its key and value to one arena, its
-// block-index entries (hash and record number, 12 bytes) to one list per rule,
+// block memberships (hash and record number, 12 bytes) to one list per rule,
 // its term counts to a hash table (a repeated id replaces its pending
 // version). A worker thread writes a full run while the caller fills the next.
-// A run is written with every column family's entries in key order:
-//   - large runs as SST files (one for records, kBlockFileParts rule ranges
-//     for blocks, one for terms), ingested atomically (IngestExternalFiles):
+// A run is written with every column family's entries in key order, the
+// memberships as one merge operand per page of blocks (block_postings.h):
+//   - large runs as SST files (one for records, up to kBlockFileParts rule
+//     ranges for blocks, one for terms), ingested atomically (IngestExternalFiles):
 //     no memtable, no WAL, durable once ingested. A run is as large as the
 //     memory budget allows (BulkWriterOptions), so a load of about a million
 //     records is one run, ingested straight into the bottom level with
@@ -319,7 +320,7 @@ void Store::BulkBatch::Clear() {
 class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
  public:
   // A run is written when it holds 4/5 of options.memory_bytes (records,
-  // encoded, and 12 bytes per block-index entry), less what the run being
+  // encoded, and 12 bytes per block membership), less what the run being
   // written holds, or options.max_run_records records.
   BulkWriterImpl(Store::Impl* impl, const BulkWriterOptions& options)
       : impl_(impl),

@@ -42,7 +42,7 @@ enum Cf : int {
 inline constexpr std::array<const char*, kNumCfs> kCfNames = {"default", "meta",  "records", "blocks",
                                                        "tf",      "model", "clusters"};
 
-inline constexpr size_t kBlockPrefixLen = 9;  // rule(1) + hash(8)
+inline constexpr size_t kBlockPrefixLen = 9;  // rule(1) + hash(8): a block key in a record header
 inline constexpr size_t kNumStripes = 256;
 inline constexpr std::string_view kFormatVersionKey = "format_version";
 inline constexpr std::string_view kSourceKeyPrefix = "source/";
@@ -76,7 +76,7 @@ bool GetVarint(std::string_view* in, uint64_t* v);
 // ---- Keys ----
 void AppendRecordKey(std::string* out, uint16_t source, std::string_view id);
 std::string RecordKey(uint16_t source, std::string_view id);
-// rule(1) + hash(8, BE): a block's prefix in the blocks CF.
+// rule(1) + hash(8, BE): a block key as a record's header lists it.
 void AppendBlockPrefix(std::string* out, const BlockKey& key);
 void AppendTfKey(std::string* out, uint8_t field, std::string_view value);
 // The smallest string greater than every string starting with `prefix`; empty
