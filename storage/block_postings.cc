@@ -45,23 +45,21 @@ class MemberSet {
     }
     if (indexed_) index_.emplace(member, members_.size());
     members_.push_back(member);
+    ++live_;
   }
   void Remove(std::string_view member) {
     const size_t i = Find(member);
     if (i == kNone) return;
     members_[i] = std::string_view();  // a member key is never empty
     if (indexed_) index_.erase(member);
+    --live_;
   }
-  bool empty() const {
-    for (std::string_view member : members_) {
-      if (member.data() != nullptr) return false;
-    }
-    return true;
-  }
+  bool empty() const { return live_ == 0; }
   void Clear() {
     members_.clear();
     index_.clear();
     indexed_ = false;
+    live_ = 0;
   }
   void AppendTo(std::string* out) const {
     for (std::string_view member : members_) {
@@ -85,12 +83,19 @@ class MemberSet {
   std::vector<std::string_view> members_;  // removed ones: null views
   absl::flat_hash_map<std::string_view, size_t> index_;
   bool indexed_ = false;
+  size_t live_ = 0;  // members not removed
+};
+
+// A block of a page: its hash and its posting ops.
+struct PageBlock {
+  uint64_t hash;
+  std::string_view ops;
 };
 
 // True when `page` can stand as a merged value: blocks in increasing hash
 // order, adds only, no empty block. (Writers never add a member twice in one
-// block of one operand.)
-bool IsMergedForm(std::string_view page) {
+// block of one operand.) With `blocks`, also appends the page's blocks there.
+bool ParseMergedForm(std::string_view page, std::vector<PageBlock>* blocks = nullptr) {
   bool first = true;
   uint64_t last = 0;
   bool ok = true;
@@ -104,6 +109,7 @@ bool IsMergedForm(std::string_view page) {
          !removes;
     first = false;
     last = hash;
+    if (ok && blocks != nullptr) blocks->push_back(PageBlock{hash, ops});
     return ok;
   });
   return well_formed && ok;
@@ -114,35 +120,27 @@ class BlockPostingsOperator final : public rdb::MergeOperator {
   bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
     // A bulk load leaves each page one operand of adds, in merged form.
     if (in.existing_value == nullptr && in.operand_list.size() == 1 &&
-        IsMergedForm(ToView(in.operand_list[0]))) {
+        ParseMergedForm(ToView(in.operand_list[0]))) {
       out->existing_operand = in.operand_list[0];
       return true;
     }
-    // The operands' block entries by hash, each hash's in write order.
-    struct Change {
-      uint64_t hash;
-      std::string_view ops;
-    };
-    std::vector<Change> changes;
+    // The operands' blocks by hash, each hash's in write order.
+    std::vector<PageBlock> changes;
     for (const rdb::Slice& operand : in.operand_list) {
       if (!ForEachPageEntry(ToView(operand), [&changes](uint64_t hash, std::string_view ops) {
-            changes.push_back(Change{hash, ops});
+            changes.push_back(PageBlock{hash, ops});
             return true;
           })) {
         return false;
       }
     }
     std::stable_sort(changes.begin(), changes.end(),
-                     [](const Change& a, const Change& b) { return a.hash < b.hash; });
+                     [](const PageBlock& a, const PageBlock& b) { return a.hash < b.hash; });
     // The stored blocks, checked to be in merged form: the walk below relies
     // on their order, and copies the blocks no operand touches as they are.
-    std::vector<Change> stored;
-    if (in.existing_value != nullptr) {
-      if (!IsMergedForm(ToView(*in.existing_value))) return false;
-      ForEachPageEntry(ToView(*in.existing_value), [&stored](uint64_t hash, std::string_view ops) {
-        stored.push_back(Change{hash, ops});
-        return true;
-      });
+    std::vector<PageBlock> stored;
+    if (in.existing_value != nullptr && !ParseMergedForm(ToView(*in.existing_value), &stored)) {
+      return false;
     }
 
     // A merge walk by hash: untouched blocks are copied, a changed block is

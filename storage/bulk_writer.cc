@@ -761,8 +761,8 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     run.tf.Finalize();
     if (run.order.size() < kBulkIngestMinRecords) return WriteSmallRun(run);
 
-    // The records' file, and the block index (many more, smaller, keys) in
-    // kBlockFileParts files of disjoint rule ranges, written by three threads
+    // The records' file, and the block index (many more, smaller, keys) in up
+    // to kBlockFileParts files of disjoint rule ranges, written by three threads
     // side by side: each takes the next index file when done with its last,
     // the records' thread once its file is written, so the threads finish
     // together. The term counts follow. From the kBulkCompactMinRuns-th run
@@ -784,32 +784,27 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     struct BlockPart {
       size_t first_rule = 0;
       size_t end_rule = 0;
+      size_t entries = 0;
       std::optional<SstFile> file;
     };
     std::deque<BlockPart> parts;  // SstFile does not move
     const size_t part_target = run.entry_count / kBlockFileParts + 1;
-    for (size_t rule = 0, in_part = 0; rule < 256; ++rule) {
+    for (size_t rule = 0; rule < 256; ++rule) {
       if (run.RuleSize(rule) == 0) continue;
-      if (parts.empty() || in_part >= part_target) {
+      if (parts.empty() || parts.back().entries >= part_target) {
         parts.emplace_back();
         parts.back().first_rule = rule;
         parts.back().file.emplace(impl_, kCfBlocks, no_filters);
-        in_part = 0;
       }
       parts.back().end_rule = rule + 1;
-      in_part += run.RuleSize(rule);
+      parts.back().entries += run.RuleSize(rule);
     }
     // Largest parts first, so the last ones taken are small and the threads
     // end close together.
     std::vector<size_t> by_size(parts.size());
     for (size_t p = 0; p < parts.size(); ++p) by_size[p] = p;
-    const auto part_size = [&](size_t p) {
-      size_t n = 0;
-      for (size_t rule = parts[p].first_rule; rule < parts[p].end_rule; ++rule) n += run.RuleSize(rule);
-      return n;
-    };
     std::stable_sort(by_size.begin(), by_size.end(),
-                     [&](size_t a, size_t b) { return part_size(a) > part_size(b); });
+                     [&parts](size_t a, size_t b) { return parts[a].entries > parts[b].entries; });
     std::atomic<size_t> next_part{0};
     const auto write_parts = [&run, &parts, &by_size, &next_part] {
       for (size_t i; (i = next_part.fetch_add(1)) < parts.size();) {
@@ -947,7 +942,6 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     std::vector<BlockKey> old_keys;
     std::vector<TfTerm> old_terms;
     std::vector<BlockKey> fresh_keys;
-    std::vector<TfTerm> fresh_terms;
     std::string_view payload;
     for (size_t first = 0; first < run.order.size();) {
       keys.clear();
@@ -966,7 +960,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
         if (statuses[k].IsNotFound()) continue;
         if (!statuses[k].ok()) return impl_->Error(statuses[k]);
         if (!DecodeRecordValue(ToView(values[k]), &old_keys, &old_terms, &payload) ||
-            !DecodeRecordValue(run.Value(lookup_index[k]), &fresh_keys, &fresh_terms, &payload)) {
+            !DecodeRecordValue(run.Value(lookup_index[k]), &fresh_keys, nullptr, &payload)) {
           return absl::DataLossError(impl_->dir + ": malformed record value");
         }
         // Memberships only the old version has leave; those both have stay,

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <system_error>
@@ -272,7 +271,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
     }
     if (parsed > kFormatVersion) {
       return absl::FailedPreconditionError(dir + ": written by a newer probity (format " +
-                                           std::to_string(parsed) + "; this build reads up to " +
+                                           std::to_string(parsed) + "; this build reads format " +
                                            std::to_string(kFormatVersion) + ")");
     }
   }
@@ -529,16 +528,12 @@ absl::Status Store::ForEachInBlocks(
     const std::function<bool(uint16_t, std::string_view)>& fn) const {
   const size_t n = keys.size();
   if (n == 0) return absl::OkStatus();
-  // One look-up per page (blocks of one rule can share a page).
-  std::vector<char> key_bytes(n * kPageKeyLen);
+  // One look-up per block, of its page.
+  std::string page_keys;
+  page_keys.reserve(n * kPageKeyLen);
+  for (const BlockKey& key : keys) AppendPageKey(&page_keys, key.rule, key.hash);
   std::vector<rdb::Slice> slices(n);
-  std::string page_key;
-  for (size_t i = 0; i < n; ++i) {
-    page_key.clear();
-    AppendPageKey(&page_key, keys[i].rule, keys[i].hash);
-    std::memcpy(key_bytes.data() + i * kPageKeyLen, page_key.data(), kPageKeyLen);
-    slices[i] = rdb::Slice(key_bytes.data() + i * kPageKeyLen, kPageKeyLen);
-  }
+  for (size_t i = 0; i < n; ++i) slices[i] = rdb::Slice(page_keys.data() + i * kPageKeyLen, kPageKeyLen);
   std::vector<rdb::PinnableSlice> pages(n);
   std::vector<rdb::Status> statuses(n);
   impl_->db->MultiGet(rdb::ReadOptions(), impl_->cf(kCfBlocks), n, slices.data(), pages.data(),
@@ -546,20 +541,19 @@ absl::Status Store::ForEachInBlocks(
   for (size_t i = 0; i < n; ++i) {
     if (statuses[i].IsNotFound()) continue;
     if (!statuses[i].ok()) return impl_->Error(statuses[i]);
+    // The block's members: a merged page holds adds of record keys only.
     bool stop = false;
-    bool members_ok = true;  // a merged page holds adds of record keys only
+    bool members_ok = true;
     const auto member = [&](std::string_view record_key, bool remove) {
       if (record_key.size() < 3 || remove) return members_ok = false;
       stop = !fn(GetBE16(record_key.data()), record_key.substr(2));
       return !stop;
     };
-    bool well_formed = true;
     const bool page_ok = ForEachPageEntry(ToView(pages[i]), [&](uint64_t hash, std::string_view ops) {
-      if (hash < keys[i].hash) return true;
-      if (hash == keys[i].hash) well_formed = ForEachPostingOp(ops, member);
-      return false;  // blocks are in hash order: past it
+      if (hash == keys[i].hash) members_ok = ForEachPostingOp(ops, member) && members_ok;
+      return hash < keys[i].hash;  // blocks are in hash order: stop at or past it
     });
-    if (!page_ok || !well_formed || !members_ok) {
+    if (!page_ok || !members_ok) {
       return absl::DataLossError(impl_->dir + ": malformed block index page");
     }
     if (stop) break;

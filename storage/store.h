@@ -87,7 +87,7 @@ class Store {
  public:
   // Opens (or creates) the store in `dir`. Errors name the directory and the
   // reason: "already open in another process", "not a probity store",
-  // "written by a newer probity (format N; this build reads up to M)", ...
+  // "written by a newer probity (format N; this build reads format M)", ...
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir,
                                                      const StoreOptions& options = {});
   ~Store();
@@ -195,8 +195,8 @@ class Store {
   // The clusters of several records in one call (nullopt: not clustered).
   absl::Status GetClusters(const std::vector<std::pair<uint16_t, std::string>>& keys,
                            std::vector<std::optional<uint64_t>>* out) const;
-  // ForEachInBlock over several keys with one iterator; stops at the first
-  // `fn` that returns false.
+  // ForEachInBlock over several keys with one MultiGet (of their pages); stops
+  // at the first `fn` that returns false.
   absl::Status ForEachInBlocks(const std::vector<BlockKey>& keys,
                                const std::function<bool(uint16_t, std::string_view)>& fn) const;
 

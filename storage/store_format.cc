@@ -121,8 +121,7 @@ void EncodeRecordHeader(const std::vector<BlockKey>& block_keys, const std::vect
   }
 }
 
-// Splits a record value into its header parts and payload. Reuses the vectors'
-// storage. False on a malformed value.
+// See store_format.h.
 bool DecodeRecordValue(std::string_view in, std::vector<BlockKey>* block_keys,
                        std::vector<TfTerm>* terms, std::string_view* payload) {
   uint64_t n = 0;
@@ -134,14 +133,17 @@ bool DecodeRecordValue(std::string_view in, std::vector<BlockKey>* block_keys,
     in.remove_prefix(kBlockPrefixLen);
   }
   if (!GetVarint(&in, &n) || n > in.size() / 2) return false;
-  terms->resize(n);
-  for (TfTerm& term : *terms) {
+  if (terms != nullptr) terms->resize(n);
+  for (uint64_t t = 0; t < n; ++t) {
     if (in.empty()) return false;
-    term.field = static_cast<uint8_t>(in[0]);
+    const auto field = static_cast<uint8_t>(in[0]);
     in.remove_prefix(1);
     uint64_t len = 0;
     if (!GetVarint(&in, &len) || len > in.size()) return false;
-    term.value.assign(in.data(), len);
+    if (terms != nullptr) {
+      (*terms)[t].field = field;
+      (*terms)[t].value.assign(in.data(), len);
+    }
     in.remove_prefix(len);
   }
   *payload = in;

@@ -91,7 +91,7 @@ uint64_t HashKey(std::string_view key);
 void EncodeRecordHeader(const std::vector<BlockKey>& block_keys, const std::vector<TfTerm>& terms,
                         std::string* out, std::vector<size_t>* term_offsets = nullptr);
 // Splits a record value into its header parts and payload. Reuses the vectors'
-// storage. False on a malformed value.
+// storage; `terms` may be null (skipped). False on a malformed value.
 bool DecodeRecordValue(std::string_view in, std::vector<BlockKey>* block_keys,
                        std::vector<TfTerm>* terms, std::string_view* payload);
 // Advances `in` past a record value's header to its payload, allocating

@@ -168,6 +168,22 @@ class BadInputTest : public ::testing::Test {
     EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.rfind("probity: " + db + ": ", 0), 0u) << r.err;
   }
+  // Generates `people` synthetic people into dir/data and returns the
+  // --settings and --input arguments for `sources`; `rows` gets the number of
+  // data rows of the first.
+  static std::string SynthInputs(const TempDir& dir, int people, int seed,
+                                 const std::vector<std::string>& sources, size_t* rows) {
+    const CommandResult synth = RunProbity("synth --people " + std::to_string(people) + " --seed " +
+                                           std::to_string(seed) + " --out-dir " +
+                                           Quote(dir.File("data")));
+    EXPECT_EQ(synth.exit_code, 0) << synth.err;
+    std::string inputs = " --settings " + Quote(dir.File("data/settings.json"));
+    for (const std::string& source : sources) {
+      inputs += " --input " + source + "=" + Quote(dir.File("data/" + source + ".csv"));
+    }
+    *rows = Lines(ReadFile(dir.File("data/" + sources.at(0) + ".csv"))).size() - 1;
+    return inputs;
+  }
   static size_t StoredRecords(const std::string& db, const std::string& source) {
     const CommandResult r = RunProbity("export --db " + Quote(db) + " --source " + source);
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -522,7 +538,7 @@ TEST_F(BadInputTest, StoreOfANewerFormatVersion) {
   }
   const std::string expected = "probity: " + db + ": written by a newer probity (format " +
                                std::to_string(storage::kFormatVersion + 1) +
-                               "; this build reads up to " +
+                               "; this build reads format " +
                                std::to_string(storage::kFormatVersion) + ")\n";
   for (const std::string& command :
        {"stats --db " + Quote(db), "export --db " + Quote(db) + " --source probation",
@@ -612,13 +628,8 @@ TEST_F(BadInputTest, UnwritableOutputDirectory) {
 // the store still opens, and an ingest with room completes it.
 TEST_F(BadInputTest, FullDisk) {
   TempDir big;
-  ASSERT_EQ(
-      RunProbity("synth --people 4000 --seed 22 --out-dir " + Quote(big.File("data"))).exit_code,
-      0);
-  const std::string inputs = " --settings " + Quote(big.File("data/settings.json")) +
-                             " --input probation=" + Quote(big.File("data/probation.csv")) +
-                             " --input police=" + Quote(big.File("data/police.csv"));
-  const size_t rows = Lines(ReadFile(big.File("data/probation.csv"))).size() - 1;
+  size_t rows = 0;  // of probation.csv
+  const std::string inputs = SynthInputs(big, 4000, 22, {"probation", "police"}, &rows);
   const std::string db = work_.File("db");
   ExpectStoreFull(RunProbityWithFileLimit(256, "ingest --db " + Quote(db) + inputs +
                                                    " --rejects " + Quote(work_.File("r.csv"))),
@@ -676,13 +687,9 @@ TEST_F(BadInputTest, FullDisk) {
 // stops with one line, and a rerun with room completes the store.
 TEST_F(BadInputTest, FullDiskWhileARunIsWritten) {
   TempDir big;
-  ASSERT_EQ(
-      RunProbity("synth --people 20000 --seed 23 --out-dir " + Quote(big.File("data"))).exit_code,
-      0);
-  const std::string inputs = " --settings " + Quote(big.File("data/settings.json")) +
-                             " --input police=" + Quote(big.File("data/police.csv")) +
-                             " --rejects " + Quote(work_.File("r.csv"));
-  const size_t rows = Lines(ReadFile(big.File("data/police.csv"))).size() - 1;
+  size_t rows = 0;
+  const std::string inputs = SynthInputs(big, 20000, 23, {"police"}, &rows) + " --rejects " +
+                             Quote(work_.File("r.csv"));
   const std::string db = work_.File("db");
   ExpectStoreFull(RunProbityWithFileLimit(2048, "ingest --memory 16 --db " + Quote(db) + inputs),
                   db);
