@@ -4,15 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <functional>
-#include <future>
-#include <mutex>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "engine/batch_pipeline.h"
 #include "engine/csv_reader.h"
 #include "engine/id_set.h"
 #include "engine/rejects_writer.h"
@@ -31,6 +27,13 @@ struct RowBatch {
   size_t fields_per_row = 0;
   size_t rows = 0;
 
+  // Empties the batch, keeping its buffers.
+  void Reset(size_t fields) {
+    bytes.clear();
+    offsets.clear();
+    fields_per_row = fields;
+    rows = 0;
+  }
   void Add(const std::vector<std::string_view>& fields) {
     for (std::string_view f : fields) {
       offsets.push_back(static_cast<uint32_t>(bytes.size()));
@@ -55,110 +58,32 @@ struct RowBatch {
   }
 };
 
-// Records encoded for the store's bulk writer on the normalising thread, so
-// the reading thread only copies them into the writer's run.
+// Records encoded for the store's bulk writer on a normalising thread, so the
+// writer's thread only copies them into its run. Reused batch after batch.
 struct NormalisedBatch {
   storage::Store::BulkBatch records;
   std::vector<FieldQuality> quality;
-};
-
-NormalisedBatch NormaliseBatch(const RowBatch& batch, const RecordBuilder& builder,
-                               uint16_t source_code, const std::vector<BlockingRule>& rules) {
-  NormalisedBatch out;
-  out.quality.resize(builder.source().fields.size());
+  // Scratch, kept to save allocations.
   std::vector<std::string_view> fields;
   std::vector<FieldQuality> row_quality;
   Record record;
   storage::StoredRecord stored;
-  for (size_t r = 0; r < batch.rows; ++r) {
-    batch.Row(r, &fields);
-    row_quality.assign(out.quality.size(), FieldQuality{});
-    builder.Build(fields, &record, &row_quality);
-    for (size_t m = 0; m < out.quality.size(); ++m) out.quality[m].Add(row_quality[m]);
-    MakeStoredRecord(source_code, record, rules, &stored);
-    out.records.Add(stored);
-  }
-  return out;
-}
-
-// Hands normalised batches, in the order submitted, to `consume` on a thread
-// of its own, so the thread that reads the CSV does not also copy every record
-// into the bulk writer. At most `max_in_flight` batches wait at a time.
-class NormalisePipeline {
- public:
-  using Consume = std::function<absl::Status(const NormalisedBatch&)>;
-  NormalisePipeline(size_t max_in_flight, Consume consume)
-      : max_in_flight_(std::max<size_t>(max_in_flight, 1)), consume_(std::move(consume)) {
-    try {
-      consumer_ = std::thread([this] { Run(); });
-    } catch (const std::system_error&) {
-      // No thread to be had: Submit consumes each batch itself.
-    }
-  }
-  ~NormalisePipeline() { Close().IgnoreError(); }
-  NormalisePipeline(const NormalisePipeline&) = delete;
-  NormalisePipeline& operator=(const NormalisePipeline&) = delete;
-
-  // Queues a batch being normalised, waiting while max_in_flight do. False
-  // once `consume` has failed (Close returns its error).
-  bool Submit(std::future<NormalisedBatch> batch) {
-    if (!consumer_.joinable()) {
-      if (status_.ok()) status_ = consume_(batch.get());
-      return status_.ok();
-    }
-    std::unique_lock<std::mutex> lock(mu_);
-    space_.wait(lock, [this] { return queue_.size() < max_in_flight_ || failed_; });
-    if (failed_) return false;
-    queue_.push_back(std::move(batch));
-    ready_.notify_one();
-    return true;
-  }
-
-  // Waits until every queued batch is consumed; the first error of `consume`.
-  absl::Status Close() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      closed_ = true;
-    }
-    ready_.notify_one();
-    if (consumer_.joinable()) consumer_.join();
-    return status_;
-  }
-
- private:
-  void Run() {
-    for (;;) {
-      std::future<NormalisedBatch> next;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        ready_.wait(lock, [this] { return !queue_.empty() || closed_; });
-        if (queue_.empty()) return;
-        next = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      space_.notify_one();
-      const NormalisedBatch batch = next.get();  // after a failure: waited for, not consumed
-      if (!status_.ok()) continue;
-      status_ = consume_(batch);
-      if (!status_.ok()) {
-        std::lock_guard<std::mutex> lock(mu_);
-        failed_ = true;
-        space_.notify_all();
-      }
-    }
-  }
-
-  const size_t max_in_flight_;
-  const Consume consume_;
-  std::mutex mu_;
-  std::condition_variable ready_;  // a batch was queued, or Close
-  std::condition_variable space_;  // a batch left the queue, or consume failed
-  std::deque<std::future<NormalisedBatch>> queue_;
-  bool closed_ = false;
-  bool failed_ = false;
-  absl::Status status_;  // the consumer thread's, read after it is joined
-  std::thread consumer_;
+  NameCache names;
 };
+
+void NormaliseBatch(const RowBatch& batch, const RecordBuilder& builder, uint16_t source_code,
+                    const std::vector<BlockingRule>& rules, NormalisedBatch* out) {
+  out->records.Clear();
+  out->quality.assign(builder.source().fields.size(), FieldQuality{});
+  for (size_t r = 0; r < batch.rows; ++r) {
+    batch.Row(r, &out->fields);
+    out->row_quality.assign(out->quality.size(), FieldQuality{});
+    builder.Build(out->fields, &out->record, &out->row_quality, &out->names);
+    for (size_t m = 0; m < out->quality.size(); ++m) out->quality[m].Add(out->row_quality[m]);
+    MakeStoredRecord(source_code, out->record, rules, &out->stored);
+    out->records.Add(out->stored);
+  }
+}
 
 // Progress line on a terminal, at most a few times a second.
 class Progress {
@@ -291,31 +216,32 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
     source_report.file = reader.name();
     source_report.quality.resize(source.fields.size());
 
-    // Normalised batches go to the bulk writer on the pipeline's thread, in
-    // file order, while this thread reads on.
-    NormalisePipeline pipeline(static_cast<size_t>(threads) + 1, [&](const NormalisedBatch& done) {
-      for (size_t m = 0; m < done.quality.size(); ++m) source_report.quality[m].Add(done.quality[m]);
-      absl::Status added = writer->Add(done.records);
-      if (added.ok()) source_report.stored += done.records.size();
-      return added;
-    });
-    auto submit = [&](std::unique_ptr<RowBatch> batch) {
-      const RowBatch* raw = batch.release();
-      return pipeline.Submit(std::async(std::launch::async, [raw, &builder, code = *code, &rules]() {
-        std::unique_ptr<const RowBatch> owned(raw);
-        return NormaliseBatch(*owned, builder, code, rules);
-      }));
-    };
-
-    auto batch = std::make_unique<RowBatch>();
-    batch->fields_per_row = reader.header().size();
+    // Rows are normalised on `threads` workers; the results go to the bulk
+    // writer on the pipeline's consuming thread, in file order, while this
+    // thread reads on.
+    BatchPipeline<RowBatch, NormalisedBatch> pipeline(
+        static_cast<size_t>(threads), static_cast<size_t>(threads) + 2,
+        [&builder, code = *code, &rules](const RowBatch& rows, NormalisedBatch* out) {
+          NormaliseBatch(rows, builder, code, rules, out);
+        },
+        [&](const NormalisedBatch& done) {
+          for (size_t m = 0; m < done.quality.size(); ++m) {
+            source_report.quality[m].Add(done.quality[m]);
+          }
+          absl::Status added = writer->Add(done.records);
+          if (added.ok()) source_report.stored += done.records.size();
+          return added;
+        });
+    const size_t fields_per_row = reader.header().size();
+    RowBatch* batch = pipeline.Acquire();
+    if (batch != nullptr) batch->Reset(fields_per_row);
     CsvRow row;
     absl::Status reject_status;
     auto reject = [&](std::string_view reason) {
       ++source_report.rejected;
       if (reject_status.ok()) reject_status = rejects.Add(source.name, row.line, reason, row.raw);
     };
-    while (reader.Next(&row)) {
+    while (batch != nullptr && reader.Next(&row)) {
       ++source_report.rows;
       if (!row.error.empty()) {
         reject(row.error);
@@ -336,15 +262,18 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
         continue;
       }
       if (batch->rows == kBatchRows) {
-        if (!submit(std::move(batch))) break;  // the writer failed: Close says why
-        batch = std::make_unique<RowBatch>();
-        batch->fields_per_row = reader.header().size();
+        if (!pipeline.Submit(batch)) {  // the writer failed: Close says why
+          batch = nullptr;
+          break;
+        }
+        batch = pipeline.Acquire();
+        if (batch != nullptr) batch->Reset(fields_per_row);
       }
       if ((source_report.rows & 1023) == 0) {
         progress.Update(reader.name(), source_report.rows, reader.bytes_read(), reader.total_bytes());
       }
     }
-    if (batch != nullptr && batch->rows > 0) submit(std::move(batch));
+    if (batch != nullptr && batch->rows > 0) pipeline.Submit(batch);
     const absl::Status write_status = pipeline.Close();
     progress.Done();
     if (!write_status.ok()) return write_status;

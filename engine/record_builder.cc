@@ -91,7 +91,7 @@ absl::StatusOr<RecordBuilder> RecordBuilder::Create(const Settings& settings,
 }
 
 void RecordBuilder::Build(const std::vector<std::string_view>& fields, Record* record,
-                          std::vector<FieldQuality>* quality) const {
+                          std::vector<FieldQuality>* quality, NameCache* names) const {
   Record& r = *record;
   r.Clear();
   r.source = source_->name;
@@ -103,14 +103,23 @@ void RecordBuilder::Build(const std::vector<std::string_view>& fields, Record* r
     FieldQuality& q = (*quality)[m];
     const std::string_view field = fields[columns_[m]];
     bool any_value = false;
-    auto name_into = [&](std::vector<NameValue>* names) {
+    auto name_into = [&](std::vector<NameValue>* values) {
       ForEachValue(field, mapping.separator, [&](std::string_view v) {
         any_value = true;
+        if (names != nullptr) {
+          const NameValue& name = names->Get(v);
+          if (name.text.empty()) {
+            ++q.invalid;
+          } else if (std::find(values->begin(), values->end(), name) == values->end()) {
+            values->push_back(name);
+          }
+          return;
+        }
         NameValue name = MakeNameValue(v);
         if (name.text.empty()) {
           ++q.invalid;
         } else {
-          AddUnique(names, std::move(name));
+          AddUnique(values, std::move(name));
         }
       });
     };

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/date.h"
+#include "engine/name_cache.h"
 #include "engine/record.h"
 #include "engine/settings.h"
 
@@ -43,9 +44,10 @@ class RecordBuilder {
   const SourceSettings& source() const { return *source_; }
 
   // Fills `record` (source and id included) from one row's fields; `quality`
-  // has one entry per mapping of the source, in settings order.
+  // has one entry per mapping of the source, in settings order. Names are
+  // normalised through `names` when given (a thread's own cache, for loads).
   void Build(const std::vector<std::string_view>& fields, Record* record,
-             std::vector<FieldQuality>* quality) const;
+             std::vector<FieldQuality>* quality, NameCache* names = nullptr) const;
 
  private:
   RecordBuilder() = default;

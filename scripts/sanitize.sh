@@ -40,7 +40,7 @@ else
   # ingest and synth worker pools, and a whole linkage run on two threads.
   targets=(store_test realtime_engine_test nicknames_test candidate_pairs_test training_test
            ingest_test synth_test linkage_e2e_test)
-  tests=(-R '^(StoreTest\.(Concurrent|BulkWriter).*|Runs/BulkWriterRunsTest\..*|RealtimeEngineTest\.Concurrent.*|NicknameTableTest\.DefaultIsBuiltOnceAcrossThreads|CandidatePairsTest\..*|EstimateUTest\..*|TrainModelTest\..*|IngestTest\..*|SynthTest\.DeterministicForASeed|SyntheticLinkageTest\.SameOutputWhateverTheThreadCount)$')
+  tests=(-R '^(StoreTest\.(Concurrent|BulkWriter).*|Runs/BulkWriterRunsTest\..*|RealtimeEngineTest\.Concurrent.*|NicknameTableTest\.DefaultIsBuiltOnceAcrossThreads|CandidatePairsTest\..*|EstimateUTest\..*|TrainModelTest\..*|IngestTest\..*|BatchPipelineTest\..*|SynthTest\.DeterministicForASeed|SyntheticLinkageTest\.SameOutputWhateverTheThreadCount)$')
 fi
 
 # -O1 -g without NDEBUG: fast enough, exact stacks, and assert() stays on.

@@ -11,6 +11,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <ranges>
 #include <span>
 #include <string>
 #include <system_error>
@@ -147,8 +148,8 @@ uint64_t TermHash(uint8_t field, std::string_view value) {
 }
 
 // Sums a batch's term-count deltas by tf key (field + value): open addressing
-// over XXH3 hashes with the keys in one arena, so adding a term allocates
-// nothing in the common case.
+// over XXH3 hashes, a key of up to 16 bytes (most names and dates) held in
+// its slot, so a look-up reads one cache line; longer keys sit in an arena.
 
 class TermDeltas {
  public:
@@ -163,18 +164,28 @@ class TermDeltas {
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
       if (slot.size == kEmpty) {
-        const size_t start = arena_.size();
-        arena_.push_back(static_cast<char>(field));
-        arena_.append(value);
-        slot = Slot{hash, static_cast<uint32_t>(start), static_cast<uint32_t>(len), delta};
+        slot.hash = hash;
+        slot.size = static_cast<uint32_t>(len);
+        slot.delta = delta;
+        char* key = slot.bytes;
+        if (len > Slot::kInline) {
+          const auto offset = static_cast<uint32_t>(arena_.size());
+          std::memcpy(slot.bytes, &offset, sizeof offset);
+          arena_.resize(arena_.size() + len);
+          key = arena_.data() + offset;
+        }
+        key[0] = static_cast<char>(field);
+        std::memcpy(key + 1, value.data(), value.size());
         ++size_;
         return;
       }
-      if (slot.hash == hash && slot.size == len &&
-          arena_[slot.offset] == static_cast<char>(field) &&
-          std::memcmp(arena_.data() + slot.offset + 1, value.data(), value.size()) == 0) {
-        slot.delta += delta;
-        return;
+      if (slot.hash == hash && slot.size == len) {
+        const char* key = Key(slot);
+        if (key[0] == static_cast<char>(field) &&
+            std::memcmp(key + 1, value.data(), value.size()) == 0) {
+          slot.delta += delta;
+          return;
+        }
       }
     }
   }
@@ -188,11 +199,12 @@ class TermDeltas {
     sorted_.clear();
     for (const Slot& slot : slots_) {
       if (slot.size != kEmpty && slot.delta != 0) {
-        sorted_.emplace_back(std::string_view(arena_.data() + slot.offset, slot.size), slot.delta);
+        sorted_.emplace_back(std::string_view(Key(slot), slot.size), slot.delta);
       }
     }
     std::sort(sorted_.begin(), sorted_.end());
   }
+  // Valid until the next Add or Clear.
   const std::vector<std::pair<std::string_view, int64_t>>& sorted() const { return sorted_; }
   void Clear() {
     if (size_ > 0) std::fill(slots_.begin(), slots_.end(), Slot{});
@@ -203,12 +215,20 @@ class TermDeltas {
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
-  struct Slot {
+  struct alignas(32) Slot {
+    static constexpr size_t kInline = 12;
     uint64_t hash = 0;
-    uint32_t offset = 0;
-    uint32_t size = kEmpty;
     int64_t delta = 0;
+    uint32_t size = kEmpty;  // of the key
+    char bytes[kInline] = {};  // the key if it fits, else its arena offset
   };
+  static_assert(sizeof(Slot) == 32);
+  const char* Key(const Slot& slot) const {
+    if (slot.size <= Slot::kInline) return slot.bytes;
+    uint32_t offset;
+    std::memcpy(&offset, slot.bytes, sizeof offset);
+    return arena_.data() + offset;
+  }
   void Grow() {
     std::vector<Slot> old(std::max<size_t>(slots_.size() * 2, 1024));
     old.swap(slots_);
@@ -350,6 +370,12 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     // record kPrefetchAhead on (its id's and its terms') while this one is
     // added.
     constexpr size_t kPrefetchAhead = 8;
+    if (!filling_.arena.has_splits() && rep.records.size() >= kMinSplitSample) {
+      std::vector<std::string_view> sample;
+      sample.reserve(rep.records.size());
+      for (const BulkBatch::Rep::Record& record : rep.records) sample.push_back(rep.Key(record));
+      filling_.arena.Split(sample);
+    }
     for (size_t i = 0; i < rep.records.size(); ++i) {
       if (i + kPrefetchAhead < rep.records.size()) {
         const uint64_t ahead = rep.records[i + kPrefetchAhead].key_hash;
@@ -395,6 +421,8 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
 
  private:
   enum SourceState : int8_t { kUnknown = 0, kFresh, kHasRecords };
+  // Fewest keys of a batch a run's key ranges are chosen from.
+  static constexpr size_t kMinSplitSample = 256;
   static constexpr uint32_t kDead = UINT32_MAX;  // a rank no record has
 
   // A block-index entry of one rule (the run keeps a list per rule): its
@@ -442,8 +470,18 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     size_t size_ = 0;
   };
 
-  // Bytes in blocks of 4 MiB that never move (a growing string would copy
-  // everything, and hold twice the memory, at each doubling).
+  // A key's first 8 bytes, big-endian, zero-padded: ordered as the keys are.
+  static uint64_t SortPrefix(std::string_view key) {
+    unsigned char b[8] = {};
+    std::memcpy(b, key.data(), std::min<size_t>(8, key.size()));
+    uint64_t v = 0;
+    for (unsigned char c : b) v = (v << 8) | c;
+    return v;
+  }
+
+  // Bytes in blocks of 1 MiB that never move (a growing string would copy
+  // everything, and hold twice the memory, at each doubling). Blocks are not
+  // zeroed: their pages are touched only as records fill them.
   class Arena {
    public:
     // Copies `a` then `b` into one contiguous place and returns it.
@@ -451,27 +489,81 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       const size_t n = a.size() + b.size();
       if (blocks_.empty() || used_ + n > block_size_) {
         block_size_ = std::max(kBlockSize, n);
-        blocks_.push_back(std::make_unique<char[]>(block_size_));
+        blocks_.emplace_back(new char[block_size_]);
         used_ = 0;
-        bytes_ += block_size_;
       }
       char* p = blocks_.back().get() + used_;
       std::memcpy(p, a.data(), a.size());
       std::memcpy(p + a.size(), b.data(), b.size());
       used_ += n;
+      bytes_ += n;
       return p;
     }
-    size_t bytes() const { return bytes_; }
+    size_t bytes() const { return bytes_; }  // appended so far
     void clear() {
       blocks_.clear();
       used_ = block_size_ = bytes_ = 0;
     }
 
    private:
-    static constexpr size_t kBlockSize = size_t{4} << 20;
+    static constexpr size_t kBlockSize = size_t{1} << 20;
     std::vector<std::unique_ptr<char[]>> blocks_;
     size_t used_ = 0;
     size_t block_size_ = 0;
+    size_t bytes_ = 0;
+  };
+
+  // A run's records by key range: kKeyRanges arenas split at keys sampled
+  // from the run's first batch. Writing a run visits records in key order;
+  // with one arena in arrival order that is a random walk over hundreds of
+  // megabytes (a TLB miss per record), with ranges it walks one arena of a
+  // few megabytes at a time. Which arena a record lands in never matters for
+  // correctness: keys sorted on arrival, or all alike, cost what one arena did.
+  class RangedArena {
+   public:
+    static constexpr size_t kKeyRanges = 64;
+    RangedArena() : arenas_(kKeyRanges) {}
+    bool has_splits() const { return !splits_.empty(); }
+    // Splits at kKeyRanges - 1 evenly spaced keys of `sample` (sorted here),
+    // compared by their 8 bytes after the prefix all the sample shares.
+    void Split(std::vector<std::string_view>& sample) {
+      if (sample.empty()) return;
+      std::sort(sample.begin(), sample.end());
+      const std::string_view first = sample.front();
+      const std::string_view last = sample.back();
+      size_t shared = 0;
+      while (shared < first.size() && shared < last.size() && first[shared] == last[shared]) ++shared;
+      shared_.assign(first.substr(0, shared));
+      splits_.clear();
+      for (size_t r = 1; r < kKeyRanges; ++r) {
+        const uint64_t split = SortPrefix(sample[r * sample.size() / kKeyRanges].substr(shared));
+        if (splits_.empty() || splits_.back() != split) splits_.push_back(split);
+      }
+    }
+    const char* Append(std::string_view key, std::string_view value) {
+      bytes_ += key.size() + value.size();
+      return arenas_[Range(key)].Append(key, value);
+    }
+    size_t bytes() const { return bytes_; }
+    void clear() {
+      for (Arena& arena : arenas_) arena.clear();
+      splits_.clear();
+      shared_.clear();
+      bytes_ = 0;
+    }
+
+   private:
+    // The range of `key`: monotone in key order.
+    size_t Range(std::string_view key) const {
+      if (splits_.empty()) return 0;
+      const std::string_view head = key.substr(0, shared_.size());
+      if (head != shared_) return head < shared_ ? 0 : splits_.size();
+      const uint64_t v = SortPrefix(key.substr(shared_.size()));
+      return static_cast<size_t>(std::upper_bound(splits_.begin(), splits_.end(), v) - splits_.begin());
+    }
+    std::vector<Arena> arenas_;
+    std::string shared_;            // the prefix the sample's keys share
+    std::vector<uint64_t> splits_;  // ascending
     size_t bytes_ = 0;
   };
 
@@ -486,7 +578,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   };
 
   struct Run {
-    Arena arena;
+    RangedArena arena;
     std::vector<RecordRef> records;
     std::array<EntryList, 256> entries;  // by rule
     std::array<EntryList, 256> deletes;  // by rule: retracted entries of old versions
@@ -502,6 +594,13 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     std::vector<uint32_t> rank;   // records index -> position in key order (kDead)
     std::string ranked_keys;      // live records' keys in key order, back to back
     std::vector<uint32_t> ranked_offsets;  // rank -> offset in ranked_keys (+ end)
+    // Live records in key order, so writing them reads no RecordRef.
+    struct Span {
+      const char* data;
+      uint32_t key_size;
+      uint32_t value_size;
+    };
+    std::vector<Span> ranked;
 
     enum EntryKind { kAdd, kRemove, kKeep };
     void AddEntry(const BlockKey& bk, uint32_t number, EntryKind kind) {
@@ -554,16 +653,10 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       rank.clear();
       ranked_keys.clear();
       ranked_offsets.clear();
+      ranked.clear();
     }
   };
 
-  static uint64_t SortPrefix(std::string_view key) {
-    unsigned char b[8] = {};
-    std::memcpy(b, key.data(), std::min<size_t>(8, key.size()));
-    uint64_t v = 0;
-    for (unsigned char c : b) v = (v << 8) | c;
-    return v;
-  }
 
   // One SST file of a run, removed unless ingested (RocksDB moves it).
   class SstFile {
@@ -770,14 +863,15 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     const bool no_filters = ingested_runs_ + 1 >= kBulkCompactMinRuns;
     SstFile records(impl_, kCfRecords, no_filters);
     const auto write_records = [&run, &records] {
-      // Key order visits the arena at random: fetch a record's reference 16
-      // records ahead and its bytes 8 ahead, so the table builder does not
-      // wait on memory.
-      const std::vector<uint32_t>& order = run.order;
-      for (size_t r = 0; r < order.size(); ++r) {
-        if (r + 16 < order.size()) __builtin_prefetch(&run.records[order[r + 16]]);
-        if (r + 8 < order.size()) __builtin_prefetch(run.records[order[r + 8]].data);
-        records.Put(run.Key(order[r]), run.Value(order[r]));
+      // Records in key order sit in one key range's arena after another:
+      // fetch a record's bytes 8 ahead, so the table builder does not wait
+      // on memory.
+      const std::vector<Run::Span>& ranked = run.ranked;
+      for (size_t r = 0; r < ranked.size(); ++r) {
+        if (r + 8 < ranked.size()) __builtin_prefetch(ranked[r + 8].data);
+        const Run::Span& span = ranked[r];
+        records.Put(std::string_view(span.data, span.key_size),
+                    std::string_view(span.data + span.key_size, span.value_size));
       }
       records.Close();
     };
@@ -920,8 +1014,12 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     SortByKey(run, &run.order);
     run.rank.assign(n, kDead);
     run.ranked_offsets.reserve(run.order.size() + 1);
+    run.ranked.reserve(run.order.size());
     for (uint32_t r = 0; r < run.order.size(); ++r) {
+      if (r + 16 < run.order.size()) __builtin_prefetch(&run.records[run.order[r + 16]]);
       if (r + 8 < run.order.size()) __builtin_prefetch(run.records[run.order[r + 8]].data);
+      const RecordRef& record = run.records[run.order[r]];
+      run.ranked.push_back(Run::Span{record.data, record.key_size, record.value_size});
       run.rank[run.order[r]] = r;
       run.ranked_offsets.push_back(static_cast<uint32_t>(run.ranked_keys.size()));
       run.ranked_keys.append(run.Key(run.order[r]));
@@ -1025,25 +1123,24 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   // duplicates dropped (a record listing one block key twice yields one).
   static void SortRuleEntries(Run& run, EntryList& list, std::vector<EntryRef>* out) {
     out->clear();
-    size_t live = 0;
+    // One pass ranks the entries and counts them by their top hash byte.
+    std::array<size_t, 257> next{};
     for (std::vector<EntryRef>& chunk : list.chunks()) {
       for (EntryRef& ref : chunk) {
         ref.number = run.rank[ref.number];
-        if (ref.number != kDead) ++live;
+        if (ref.number != kDead) ++next[(ref.hash_hi >> 24) + 1];
       }
     }
+    for (size_t d = 0; d < 256; ++d) next[d + 1] += next[d];
+    const size_t live = next[256];
     if (live == 0) return;  // no entries, or all of replaced versions
     out->resize(live);
-    std::array<size_t, 257> starts;
-    ScatterByHashByte(
-        [&list](const auto& f) {
-          for (const std::vector<EntryRef>& chunk : list.chunks()) {
-            for (const EntryRef& ref : chunk) {
-              if (ref.number != kDead) f(ref);
-            }
-          }
-        },
-        3, out->data(), &starts);
+    const std::array<size_t, 257> starts = next;
+    for (const std::vector<EntryRef>& chunk : list.chunks()) {
+      for (const EntryRef& ref : chunk) {
+        if (ref.number != kDead) (*out)[next[ref.hash_hi >> 24]++] = ref;
+      }
+    }
     std::vector<EntryRef> scratch;
     for (size_t d = 0; d < 256; ++d) {
       SortEntries(out->data() + starts[d], starts[d + 1] - starts[d], 2, &scratch);
@@ -1102,28 +1199,23 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   // the page's changed blocks, each with its removes, then its adds.
   template <typename Emit>
   static void ForEachPageChange(Run& run, size_t first_rule, size_t end_rule, const Emit& emit) {
-    std::string key;
     std::string page_key;
     std::string operand;
-    std::string ops;
+    uint32_t page = UINT32_MAX;  // rule << 16 | the hash's top 16 bits, as the key says
+    const auto key_of = [&run](const EntryRef& ref) { return run.RankedKey(ref.number); };
     ForEachBlockChange(run, first_rule, end_rule,
                        [&](size_t rule, uint64_t hash, std::span<const EntryRef> removes,
                            std::span<const EntryRef> adds) {
-                         key.clear();
-                         AppendPageKey(&key, static_cast<uint8_t>(rule), hash);
-                         if (key != page_key) {
+                         const auto this_page = static_cast<uint32_t>(rule << 16 | hash >> 48);
+                         if (this_page != page) {
                            if (!operand.empty()) emit(page_key, operand);
                            operand.clear();
-                           page_key = key;
+                           page_key.clear();
+                           AppendPageKey(&page_key, static_cast<uint8_t>(rule), hash);
+                           page = this_page;
                          }
-                         ops.clear();
-                         for (const EntryRef& ref : removes) {
-                           AppendPostingOp(&ops, run.RankedKey(ref.number), /*remove=*/true);
-                         }
-                         for (const EntryRef& ref : adds) {
-                           AppendPostingOp(&ops, run.RankedKey(ref.number), /*remove=*/false);
-                         }
-                         AppendPageEntry(&operand, hash, ops);
+                         AppendPageEntryOf(&operand, hash, std::views::transform(removes, key_of),
+                                           std::views::transform(adds, key_of));
                        });
     if (!operand.empty()) emit(page_key, operand);
   }

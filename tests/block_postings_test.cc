@@ -113,6 +113,26 @@ TEST(BlockPostingsTest, OpsRoundTripWithTheirKind) {
   EXPECT_TRUE(seen[1].remove);
 }
 
+// The bulk writer's in-place entry writes the same bytes as ops built one by
+// one, for keys whose length headers take one varint byte or two.
+TEST(BlockPostingsTest, EntriesBuiltInPlaceEqualEntriesOfOps) {
+  const std::vector<std::string> removes = {"a", std::string(70, 'r')};
+  const std::vector<std::string> adds = {"", Member(7), std::string(300, 'x'), Member(12345)};
+  std::string ops;
+  for (const std::string& key : removes) AppendPostingOp(&ops, key, /*remove=*/true);
+  for (const std::string& key : adds) AppendPostingOp(&ops, key, /*remove=*/false);
+  std::string expected = "prefix";
+  AppendPageEntry(&expected, 0x0123456789abcdefULL, ops);
+  std::string built = "prefix";
+  AppendPageEntryOf(&built, 0x0123456789abcdefULL, removes, adds);
+  EXPECT_EQ(built, expected);
+  std::string empty_expected;
+  AppendPageEntry(&empty_expected, 7, "");
+  std::string empty_built;
+  AppendPageEntryOf(&empty_built, 7, std::vector<std::string>{}, std::vector<std::string>{});
+  EXPECT_EQ(empty_built, empty_expected);
+}
+
 TEST(BlockPostingsTest, PageKeysGroupARulesBlocksByTheirTopHashBits) {
   std::string a, b, c, d;
   AppendPageKey(&a, 3, 0x1234000000000000);

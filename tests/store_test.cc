@@ -553,6 +553,75 @@ TEST_P(BulkWriterRunsTest, BatchesLoadLikeSingleAdds) {
                                                      std::pair<uint16_t, std::string>(2, "other")));
 }
 
+// Term counts of a run are summed in a table that holds short terms in its
+// slots and longer ones apart (a tf key is the field byte and the value, 12
+// bytes fit): values on either side of that line count alike.
+TEST_P(BulkWriterRunsTest, CountsShortAndLongTermsAlike) {
+  testing::TempDir tmp;
+  auto store = MustOpen(tmp.File("store"));
+  ASSERT_NE(store, nullptr);
+  const std::vector<std::string> values = {"a", "elevenbytes", "twelve-bytes", "thirteen-bytes",
+                                           "a much longer double-barrelled surname"};
+  constexpr int kN = 100000;
+  auto writer = store->NewBulkWriter(GetParam());
+  Store::BulkBatch batch;
+  for (int i = 0; i < kN; ++i) {
+    const std::string& value = values[static_cast<size_t>(i) % values.size()];
+    batch.Add(MakeRecord(1, Num("id", i), "p", {{1, static_cast<uint64_t>(i)}},
+                         {{1, value}, {2, value + Num("-", i % 3)}}));
+    if (batch.size() == 4096 || i + 1 == kN) {
+      ASSERT_TRUE(writer->Add(batch).ok());
+      batch.Clear();
+    }
+  }
+  ASSERT_TRUE(writer->Finish().ok());
+  for (const std::string& value : values) {
+    EXPECT_EQ(Count(*store, 1, value), kN / 5) << value;
+    EXPECT_EQ(Count(*store, 2, value + "-0") + Count(*store, 2, value + "-1") +
+                  Count(*store, 2, value + "-2"),
+              kN / 5)
+        << value;
+  }
+  EXPECT_EQ(Count(*store, 1, "twelve-bytez"), 0);
+}
+
+// A run files records by key ranges chosen from its first batch; records of
+// later batches outside those ranges (below, above, or not sharing the
+// first batch's common prefix) are stored all the same, and in key order.
+TEST(StoreTest, BulkWriterStoresKeysOutsideTheFirstBatchsRanges) {
+  testing::TempDir tmp;
+  auto store = MustOpen(tmp.File("store"));
+  ASSERT_NE(store, nullptr);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 1000; ++i) ids.push_back(Num("CRN00000", 5000 + i));  // the first batch
+  for (int i = 0; i < 3000; ++i) ids.push_back(Num("A", i));
+  for (int i = 0; i < 3000; ++i) ids.push_back(Num("CRN", i));
+  for (int i = 0; i < 3000; ++i) ids.push_back(Num("ZZ", i));
+  ids.push_back("");
+  ids.push_back("CRN00000");
+  auto writer = store->NewBulkWriter(Store::BulkWriterOptions{});
+  Store::BulkBatch batch;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    batch.Add(MakeRecord(1, ids[i], "payload " + ids[i], {{1, i % 50}}, {}));
+    if (batch.size() == 1000 || i + 1 == ids.size()) {
+      ASSERT_TRUE(writer->Add(batch).ok());
+      batch.Clear();
+    }
+  }
+  ASSERT_TRUE(writer->Finish().ok());
+  std::vector<std::string> stored;
+  ASSERT_TRUE(store
+                  ->ForEachRecord(1,
+                                  [&](const StoredRecord& r) {
+                                    EXPECT_EQ(r.payload, "payload " + r.id);
+                                    stored.push_back(r.id);
+                                    return true;
+                                  })
+                  .ok());
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(stored, ids);
+}
+
 // A rule whose only entries belong to a version replaced within the run has
 // nothing left to write: its index file is skipped, not written empty (which
 // RocksDB refuses).
