@@ -68,17 +68,19 @@ struct NormalisedBatch {
   std::vector<FieldQuality> row_quality;
   Record record;
   storage::StoredRecord stored;
-  NameCache names;
 };
 
 void NormaliseBatch(const RowBatch& batch, const RecordBuilder& builder, uint16_t source_code,
                     const std::vector<BlockingRule>& rules, NormalisedBatch* out) {
+  // Each worker keeps its own names for the whole load (BatchPipeline's
+  // threads live as long as it does).
+  thread_local NameCache names;
   out->records.Clear();
   out->quality.assign(builder.source().fields.size(), FieldQuality{});
   for (size_t r = 0; r < batch.rows; ++r) {
     batch.Row(r, &out->fields);
     out->row_quality.assign(out->quality.size(), FieldQuality{});
-    builder.Build(out->fields, &out->record, &out->row_quality, &out->names);
+    builder.Build(out->fields, &out->record, &out->row_quality, &names);
     for (size_t m = 0; m < out->quality.size(); ++m) out->quality[m].Add(out->row_quality[m]);
     MakeStoredRecord(source_code, out->record, rules, &out->stored);
     out->records.Add(out->stored);
@@ -200,6 +202,7 @@ absl::StatusOr<IngestReport> Ingest(storage::Store& store, const Settings& setti
   absl::flat_hash_map<std::string, IdSet> seen_ids;
   storage::Store::BulkWriterOptions writer_options;
   if (options.memory_bytes > 0) writer_options.memory_bytes = options.memory_bytes;
+  writer_options.unique_keys = true;  // seen_ids rejects a repeated id of a source
   std::unique_ptr<storage::Store::BulkWriter> writer = store.NewBulkWriter(writer_options);
 
   for (Opened& input : opened) {

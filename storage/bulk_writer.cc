@@ -161,8 +161,19 @@ class TermDeltas {
     if ((size_ + 1) * 2 > slots_.size()) Grow();
     const size_t len = value.size() + 1;  // stored as field, then value: the tf key
     const size_t mask = slots_.size() - 1;
+    // A short key as its slot holds it (zero-padded), compared in one go.
+    char inline_key[Slot::kInline] = {};
+    if (len <= Slot::kInline) {
+      inline_key[0] = static_cast<char>(field);
+      std::memcpy(inline_key + 1, value.data(), value.size());
+    }
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
+      if (len <= Slot::kInline && slot.hash == hash && slot.size == len &&
+          std::memcmp(slot.bytes, inline_key, Slot::kInline) == 0) {
+        slot.delta += delta;
+        return;
+      }
       if (slot.size == kEmpty) {
         slot.hash = hash;
         slot.size = static_cast<uint32_t>(len);
@@ -179,7 +190,7 @@ class TermDeltas {
         ++size_;
         return;
       }
-      if (slot.hash == hash && slot.size == len) {
+      if (len > Slot::kInline && slot.hash == hash && slot.size == len) {
         const char* key = Key(slot);
         if (key[0] == static_cast<char>(field) &&
             std::memcmp(key + 1, value.data(), value.size()) == 0) {
@@ -346,6 +357,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       : impl_(impl),
         memory_bytes_(std::max<size_t>(options.memory_bytes, 1)),
         max_run_records_(std::clamp<size_t>(options.max_run_records, 1, size_t{1} << 24)),
+        unique_keys_(options.unique_keys),
         source_state_(size_t{1} << 16, kUnknown) {}
 
   ~BulkWriterImpl() override {
@@ -379,8 +391,10 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     for (size_t i = 0; i < rep.records.size(); ++i) {
       if (i + kPrefetchAhead < rep.records.size()) {
         const uint64_t ahead = rep.records[i + kPrefetchAhead].key_hash;
-        run_index_.Prefetch(ahead);
-        written_ids_.Prefetch(ahead);
+        if (!unique_keys_) {
+          run_index_.Prefetch(ahead);
+          written_ids_.Prefetch(ahead);
+        }
         for (size_t t = rep.records[i + kPrefetchAhead].first_term;
              t < rep.EndTerm(i + kPrefetchAhead); ++t) {
           filling_.tf.Prefetch(rep.terms[t].hash);
@@ -719,6 +733,13 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     const BulkBatch::Rep::Record& record = rep.records[i];
     const std::string_view key = rep.Key(record);
     const uint64_t h = record.key_hash;
+    if (unique_keys_) {
+      // The caller vouches that no key comes twice: only keys stored before
+      // the writer started can have an old version.
+      const bool lookup = !SourceIsFresh(GetBE16(key.data()));
+      if (!status_.ok()) return status_;
+      return Append(rep, i, lookup);
+    }
     bool lookup = true;
     if (const int64_t found = run_index_.Find(h); found >= 0) {
       const auto earlier = static_cast<uint32_t>(found);
@@ -761,7 +782,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       run.tf.AddHashed(term.field, std::string_view(rep.bytes.data() + term.offset, term.size),
                        term.hash, 1);
     }
-    run_index_.Set(record.key_hash, index);
+    if (!unique_keys_) run_index_.Set(record.key_hash, index);
     // The run being written and this one share memory_bytes_.
     const size_t writing = writing_bytes_.load();
     const size_t limit =
@@ -1251,6 +1272,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   Store::Impl* impl_;
   const size_t memory_bytes_;
   const size_t max_run_records_;
+  const bool unique_keys_;  // BulkWriterOptions::unique_keys
   // Caller side.
   Run filling_;
   std::vector<int8_t> source_state_;  // SourceState by source code

@@ -171,6 +171,12 @@ class Store {
     size_t memory_bytes = size_t{640} << 20;
     // At most this many records per run.
     size_t max_run_records = size_t{1} << 24;
+    // The caller adds each key at most once (ingest rejects repeated ids
+    // before they get here), so the writer keeps no index of the keys it
+    // was given. Adding a key twice then fails the run ("keys must be added
+    // in strict ascending order") or, across runs, leaves the first
+    // version's index entries behind: leave this false unless sure.
+    bool unique_keys = false;
   };
   std::unique_ptr<BulkWriter> NewBulkWriter(const BulkWriterOptions& options);
   std::unique_ptr<BulkWriter> NewBulkWriter() { return NewBulkWriter(BulkWriterOptions{}); }

@@ -622,6 +622,47 @@ TEST(StoreTest, BulkWriterStoresKeysOutsideTheFirstBatchsRanges) {
   EXPECT_EQ(stored, ids);
 }
 
+// With unique_keys the writer keeps no index of its keys: a later load into a
+// source already stored still replaces old versions (their entries leave),
+// and a key given twice in one run fails the load with an error.
+TEST(StoreTest, BulkWriterWithUniqueKeys) {
+  testing::TempDir tmp;
+  auto store = MustOpen(tmp.File("store"));
+  ASSERT_NE(store, nullptr);
+  Store::BulkWriterOptions options;
+  options.unique_keys = true;
+  {
+    auto writer = store->NewBulkWriter(options);
+    for (int i = 0; i < 20000; ++i) ASSERT_TRUE(writer->Add(BulkRecord(1, i)).ok());
+    ASSERT_TRUE(writer->Finish().ok());
+  }
+  {
+    auto writer = store->NewBulkWriter(options);
+    for (int i = 0; i < 20000; i += 2) {
+      ASSERT_TRUE(writer->Add(MakeRecord(1, Num("id", i), "new", {{2, 5}}, {{1, "w"}})).ok());
+    }
+    ASSERT_TRUE(writer->Finish().ok());
+  }
+  EXPECT_EQ(*store->CountRecords(1), 20000u);
+  EXPECT_EQ(BlockMembers(*store, {2, 5}).size(), 10000u);
+  EXPECT_THAT(BlockMembers(*store, {0, 7}),
+              UnorderedElementsAreArray([] {
+                std::vector<std::pair<uint16_t, std::string>> odd;
+                for (int i = 7; i < 20000; i += 1000) odd.emplace_back(1, Num("id", i));
+                return odd;
+              }()));
+  EXPECT_EQ(Count(*store, 1, "w"), 10000);
+  EXPECT_EQ(Count(*store, 1, "v4"), 0);  // ids ending in 4 were all replaced
+  EXPECT_EQ(Count(*store, 1, "v5"), 2000);
+  {
+    auto writer = store->NewBulkWriter(options);
+    absl::Status added = absl::OkStatus();
+    for (int i = 0; i < 20000 && added.ok(); ++i) added = writer->Add(BulkRecord(2, i % 15000));
+    absl::Status finished = added.ok() ? writer->Finish() : added;
+    EXPECT_FALSE(finished.ok());
+  }
+}
+
 // A rule whose only entries belong to a version replaced within the run has
 // nothing left to write: its index file is skipped, not written empty (which
 // RocksDB refuses).
