@@ -437,16 +437,16 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   enum SourceState : int8_t { kUnknown = 0, kFresh, kHasRecords };
   // Fewest keys of a batch a run's key ranges are chosen from.
   static constexpr size_t kMinSplitSample = 256;
-  static constexpr uint32_t kDead = UINT32_MAX;  // a rank no record has
 
   // A block-index entry of one rule (the run keeps a list per rule): its
-  // hash and a record number, 12 bytes. Entries of one rule sort in the order
-  // of their keys (rule, hash, then the record key) once the number is the
-  // record's rank in key order (SortRuleEntries): sorting touches no key bytes.
+  // hash and the record's index in the run, 12 bytes. Entries of one rule
+  // sort by hash, then index: a block's members are written in the order
+  // they were added (as the merge operator keeps them), and sorting touches
+  // no key bytes.
   struct EntryRef {
     uint32_t hash_hi;
     uint32_t hash_lo;
-    uint32_t number;  // the record's index in the run, then its rank
+    uint32_t number;  // the record's index in the run
     uint64_t hash() const { return (uint64_t{hash_hi} << 32) | hash_lo; }
     friend bool operator<(const EntryRef& a, const EntryRef& b) {
       if (a.hash_hi != b.hash_hi) return a.hash_hi < b.hash_hi;
@@ -472,7 +472,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       ++size_;
     }
     size_t size() const { return size_; }
-    std::vector<std::vector<EntryRef>>& chunks() { return chunks_; }
+    const std::vector<std::vector<EntryRef>>& chunks() const { return chunks_; }
     void clear() {
       chunks_.clear();
       size_ = 0;
@@ -600,14 +600,15 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     // record loaded again unchanged changes no page).
     std::array<EntryList, 256> kept;
     size_t entry_count = 0;
+    // Every record's key by index, back to back: blocks in hash order read
+    // member keys at random, from here rather than the far larger arenas.
+    std::string keys;
+    std::vector<uint32_t> key_offsets = {0};  // index -> offset in keys (+ end)
     TermDeltas tf;
     size_t dead = 0;
     size_t lookups = 0;  // records that may replace a stored version
     // Filled by the worker:
     std::vector<uint32_t> order;  // live records indices in key order
-    std::vector<uint32_t> rank;   // records index -> position in key order (kDead)
-    std::string ranked_keys;      // live records' keys in key order, back to back
-    std::vector<uint32_t> ranked_offsets;  // rank -> offset in ranked_keys (+ end)
     // Live records in key order, so writing them reads no RecordRef.
     struct Span {
       const char* data;
@@ -628,7 +629,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     }
     size_t live() const { return records.size() - dead; }
     size_t bytes() const {
-      return arena.bytes() + records.size() * sizeof(RecordRef) +
+      return arena.bytes() + keys.size() + records.size() * (sizeof(RecordRef) + sizeof(uint32_t)) +
              entry_count * sizeof(EntryRef);
     }
     std::string_view Key(uint32_t i) const {
@@ -637,17 +638,16 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     std::string_view Value(uint32_t i) const {
       return std::string_view(records[i].data + records[i].key_size, records[i].value_size);
     }
-    std::string_view RankedKey(uint32_t r) const {
-      return std::string_view(ranked_keys.data() + ranked_offsets[r],
-                              ranked_offsets[r + 1] - ranked_offsets[r]);
+    std::string_view IndexedKey(uint32_t i) const {
+      return std::string_view(keys.data() + key_offsets[i], key_offsets[i + 1] - key_offsets[i]);
     }
-    // Drops a pending record: its entries are dropped when ranked, its terms now.
+    // Drops a pending record: its entries are dropped when sorted, its terms now.
     void Kill(uint32_t i) {
-      std::vector<BlockKey> keys;
+      std::vector<BlockKey> block_keys;
       std::vector<TfTerm> terms;
       std::string_view payload;
       // The value was encoded by Append, so it decodes.
-      if (DecodeRecordValue(Value(i), &keys, &terms, &payload)) {
+      if (DecodeRecordValue(Value(i), &block_keys, &terms, &payload)) {
         for (const TfTerm& term : terms) tf.Add(term.field, term.value, -1);
       }
       records[i].dead = true;
@@ -664,9 +664,8 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       dead = 0;
       lookups = 0;
       order.clear();
-      rank.clear();
-      ranked_keys.clear();
-      ranked_offsets.clear();
+      keys.clear();
+      key_offsets.assign(1, 0);
       ranked.clear();
     }
   };
@@ -774,6 +773,8 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
                                     static_cast<uint32_t>(value.size()), SortPrefix(key), lookup,
                                     false});
     if (lookup) ++run.lookups;
+    run.keys.append(key);
+    run.key_offsets.push_back(static_cast<uint32_t>(run.keys.size()));
     for (size_t k = record.first_block_key; k < rep.EndBlockKey(i); ++k) {
       run.AddEntry(rep.block_keys[k], index, Run::kAdd);
     }
@@ -869,11 +870,19 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   }
 
   absl::Status WriteRun(Run& run) {
-    SortRecords(run);
-    absl::Status st = RetractOldVersions(run);
-    if (!st.ok()) return st;
+    // Replacing stored versions needs the records in key order first (to
+    // read the old versions), and the index parts need what that adds. A run
+    // of new ids only sorts its records on the records' thread, while the
+    // others already write the index.
+    const bool sort_first = run.lookups > 0 || run.live() < kBulkIngestMinRecords;
+    absl::Status st;
+    if (sort_first) {
+      SortRecords(run);
+      st = RetractOldVersions(run);
+      if (!st.ok()) return st;
+    }
     run.tf.Finalize();
-    if (run.order.size() < kBulkIngestMinRecords) return WriteSmallRun(run);
+    if (run.live() < kBulkIngestMinRecords) return WriteSmallRun(run);
 
     // The records' file, and the block index (many more, smaller, keys) in up
     // to kBlockFileParts files of disjoint rule ranges, written by three threads
@@ -937,6 +946,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       }
     };
     spawn_or_run([&] {
+      if (!sort_first) SortRecords(run);
       write_records();
       write_parts();
     });
@@ -1033,19 +1043,13 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       if (!run.records[i].dead) run.order.push_back(i);
     }
     SortByKey(run, &run.order);
-    run.rank.assign(n, kDead);
-    run.ranked_offsets.reserve(run.order.size() + 1);
     run.ranked.reserve(run.order.size());
     for (uint32_t r = 0; r < run.order.size(); ++r) {
       if (r + 16 < run.order.size()) __builtin_prefetch(&run.records[run.order[r + 16]]);
       if (r + 8 < run.order.size()) __builtin_prefetch(run.records[run.order[r + 8]].data);
       const RecordRef& record = run.records[run.order[r]];
       run.ranked.push_back(Run::Span{record.data, record.key_size, record.value_size});
-      run.rank[run.order[r]] = r;
-      run.ranked_offsets.push_back(static_cast<uint32_t>(run.ranked_keys.size()));
-      run.ranked_keys.append(run.Key(run.order[r]));
     }
-    run.ranked_offsets.push_back(static_cast<uint32_t>(run.ranked_keys.size()));
   }
 
   // Retracts the stored versions of the run's records that may replace one.
@@ -1138,18 +1142,20 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     }
   }
 
-  // One rule's entries in key order, in `out`: numbers turned into ranks
-  // (entries of replaced records dropped), a radix pass on the top hash byte
-  // straight from the rule's list into `out`, SortEntries per part, and
-  // duplicates dropped (a record listing one block key twice yields one).
-  static void SortRuleEntries(Run& run, EntryList& list, std::vector<EntryRef>* out) {
+  // One rule's entries in key order, in `out`: entries of replaced records
+  // dropped, a radix pass on the top hash byte straight from the rule's list
+  // into `out`, SortEntries per part, and duplicates dropped (a record
+  // listing one block key twice yields one). Reads the run, writes only `out`.
+  static void SortRuleEntries(const Run& run, const EntryList& list, std::vector<EntryRef>* out) {
     out->clear();
-    // One pass ranks the entries and counts them by their top hash byte.
+    const auto dead = [&run](const EntryRef& ref) {
+      return run.dead > 0 && run.records[ref.number].dead;
+    };
+    // One pass counts the entries by their top hash byte.
     std::array<size_t, 257> next{};
-    for (std::vector<EntryRef>& chunk : list.chunks()) {
-      for (EntryRef& ref : chunk) {
-        ref.number = run.rank[ref.number];
-        if (ref.number != kDead) ++next[(ref.hash_hi >> 24) + 1];
+    for (const std::vector<EntryRef>& chunk : list.chunks()) {
+      for (const EntryRef& ref : chunk) {
+        if (!dead(ref)) ++next[(ref.hash_hi >> 24) + 1];
       }
     }
     for (size_t d = 0; d < 256; ++d) next[d + 1] += next[d];
@@ -1159,7 +1165,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     const std::array<size_t, 257> starts = next;
     for (const std::vector<EntryRef>& chunk : list.chunks()) {
       for (const EntryRef& ref : chunk) {
-        if (ref.number != kDead) (*out)[next[ref.hash_hi >> 24]++] = ref;
+        if (!dead(ref)) (*out)[next[ref.hash_hi >> 24]++] = ref;
       }
     }
     std::vector<EntryRef> scratch;
@@ -1200,9 +1206,9 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
                                                    : std::min(adds[a].hash(), removes[d].hash());
         size_t a_end = a;
         for (; a_end < adds.size() && adds[a_end].hash() == hash; ++a_end) {
-          if (a_end + 16 < adds.size()) __builtin_prefetch(&run.ranked_offsets[adds[a_end + 16].number]);
+          if (a_end + 16 < adds.size()) __builtin_prefetch(&run.key_offsets[adds[a_end + 16].number]);
           if (a_end + 8 < adds.size()) {
-            __builtin_prefetch(run.ranked_keys.data() + run.ranked_offsets[adds[a_end + 8].number]);
+            __builtin_prefetch(run.keys.data() + run.key_offsets[adds[a_end + 8].number]);
           }
         }
         size_t d_end = d;
@@ -1223,7 +1229,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     std::string page_key;
     std::string operand;
     uint32_t page = UINT32_MAX;  // rule << 16 | the hash's top 16 bits, as the key says
-    const auto key_of = [&run](const EntryRef& ref) { return run.RankedKey(ref.number); };
+    const auto key_of = [&run](const EntryRef& ref) { return run.IndexedKey(ref.number); };
     ForEachBlockChange(run, first_rule, end_rule,
                        [&](size_t rule, uint64_t hash, std::span<const EntryRef> removes,
                            std::span<const EntryRef> adds) {
