@@ -100,6 +100,10 @@ void BM_ReadNormalise(benchmark::State& state) {
       ++rows;
     }
     benchmark::DoNotOptimize(record);
+    if (cache != nullptr && names.hits() + names.misses() > 0) {
+      state.counters["name_hits"] = static_cast<double>(names.hits()) /
+                                    static_cast<double>(names.hits() + names.misses());
+    }
   }
   state.SetItemsProcessed(static_cast<int64_t>(rows));
 }

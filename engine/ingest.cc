@@ -65,6 +65,7 @@ struct NormalisedBatch {
   std::vector<FieldQuality> quality;
   // Scratch, kept to save allocations.
   std::vector<std::string_view> fields;
+  std::vector<std::string_view> next_fields;  // the next row's, read a row ahead
   std::vector<FieldQuality> row_quality;
   Record record;
   storage::StoredRecord stored;
@@ -77,8 +78,13 @@ void NormaliseBatch(const RowBatch& batch, const RecordBuilder& builder, uint16_
   thread_local NameCache names;
   out->records.Clear();
   out->quality.assign(builder.source().fields.size(), FieldQuality{});
+  if (batch.rows > 0) batch.Row(0, &out->next_fields);
   for (size_t r = 0; r < batch.rows; ++r) {
-    batch.Row(r, &out->fields);
+    out->fields.swap(out->next_fields);
+    if (r + 1 < batch.rows) {
+      batch.Row(r + 1, &out->next_fields);
+      builder.PrefetchNames(out->next_fields, names);
+    }
     out->row_quality.assign(out->quality.size(), FieldQuality{});
     builder.Build(out->fields, &out->record, &out->row_quality, &names);
     for (size_t m = 0; m < out->quality.size(); ++m) out->quality[m].Add(out->row_quality[m]);

@@ -11,6 +11,12 @@ namespace probity {
 
 NameCache::NameCache(size_t slots) : slots_(std::bit_ceil(std::max<size_t>(slots, 1))) {}
 
+void NameCache::Prefetch(std::string_view raw) const {
+  const uint64_t hash = XXH3_64bits(raw.data(), raw.size());
+  const char* slot = reinterpret_cast<const char*>(&slots_[hash & (slots_.size() - 1)]);
+  for (size_t line = 0; line < sizeof(Slot); line += 64) __builtin_prefetch(slot + line);
+}
+
 const NameValue& NameCache::Get(std::string_view raw) {
   const uint64_t hash = XXH3_64bits(raw.data(), raw.size());
   Slot& slot = slots_[hash & (slots_.size() - 1)];

@@ -29,11 +29,15 @@ class NameCache {
   // reference is valid until the next Get.
   const NameValue& Get(std::string_view raw);
 
+  // Starts loading the slot Get(raw) will read (call a row ahead: the slots
+  // are far larger than the caches, and a name's slot is a random one).
+  void Prefetch(std::string_view raw) const;
+
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
 
  private:
-  struct Slot {
+  struct alignas(64) Slot {
     uint64_t hash = 0;
     bool used = false;
     std::string raw;

@@ -90,6 +90,25 @@ absl::StatusOr<RecordBuilder> RecordBuilder::Create(const Settings& settings,
   return builder;
 }
 
+void RecordBuilder::PrefetchNames(const std::vector<std::string_view>& fields,
+                                  const NameCache& names) const {
+  for (size_t m = 0; m < source_->fields.size(); ++m) {
+    const FieldMapping& mapping = source_->fields[m];
+    switch (mapping.kind) {
+      case FieldKind::kForename:
+      case FieldKind::kMiddleNames:
+      case FieldKind::kSurname:
+      case FieldKind::kFullName:
+        if (mapping.separator.empty()) {
+          ForEachValue(fields[columns_[m]], "", [&](std::string_view v) { names.Prefetch(v); });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 void RecordBuilder::Build(const std::vector<std::string_view>& fields, Record* record,
                           std::vector<FieldQuality>* quality, NameCache* names) const {
   Record& r = *record;

@@ -48,6 +48,9 @@ class RecordBuilder {
   // normalised through `names` when given (a thread's own cache, for loads).
   void Build(const std::vector<std::string_view>& fields, Record* record,
              std::vector<FieldQuality>* quality, NameCache* names = nullptr) const;
+  // Starts loading the cache slots Build(fields, ..., names) will read for
+  // single-valued name fields; call it a row ahead of Build.
+  void PrefetchNames(const std::vector<std::string_view>& fields, const NameCache& names) const;
 
  private:
   RecordBuilder() = default;
