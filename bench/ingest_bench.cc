@@ -6,6 +6,8 @@
 //   BM_ReadCsv          CSV parsing only
 //   BM_ReadNormalise    + normalisation of every field (one thread); /1 with a
 //                       NameCache, as ingest normalises, /0 without
+//   BM_BlockKeys        block keys and term-count terms of normalised records
+//                       (the default rules of these settings), one thread
 //   BM_IngestToStore    the whole pipeline into a fresh RocksDB store (all cores)
 #include <benchmark/benchmark.h>
 
@@ -108,6 +110,39 @@ void BM_ReadNormalise(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(rows));
 }
 BENCHMARK(BM_ReadNormalise)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+void BM_BlockKeys(benchmark::State& state) {
+  const std::string& path = CsvPath();
+  const Settings settings = *Settings::Parse(kSettings, "bench");
+  const std::vector<BlockingRule> rules = *BlockingRulesFromSettings(settings);
+  std::vector<Record> records;
+  {
+    auto reader = CsvReader::Open(path, CsvOptions{});
+    auto builder = RecordBuilder::Create(settings, settings.sources[0], (*reader)->header(), path);
+    CsvRow row;
+    std::vector<FieldQuality> quality;
+    while (records.size() < 200000 && (*reader)->Next(&row)) {
+      records.emplace_back();
+      builder->Build(row.fields, &records.back(), &quality);
+    }
+  }
+  std::vector<storage::BlockKey> keys;
+  std::vector<storage::TfTerm> terms;
+  size_t made = 0;
+  for (auto _ : state) {
+    for (const Record& record : records) {
+      keys.clear();
+      AppendBlockKeys(rules, record, &keys);
+      terms.clear();
+      if (state.range(0) != 0) AppendTfTerms(record, &terms);
+      made += keys.size();
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(records.size() * state.iterations()));
+  state.counters["keys_per_record"] =
+      static_cast<double>(made) / static_cast<double>(records.size() * state.iterations());
+}
+BENCHMARK(BM_BlockKeys)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_IngestToStore(benchmark::State& state) {
   const std::string& path = CsvPath();

@@ -94,8 +94,19 @@ class PartCache {
 
 std::string_view FirstToken(std::string_view s) { return s.substr(0, s.find(' ')); }
 
+// NameTokens without its vector: runs per record, for every rule on surnames.
 void CollectTokens(std::string_view s, PartValues* out) {
-  for (std::string_view token : NameTokens(s)) out->Add(token);
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == ' ') {
+      ++i;
+      continue;
+    }
+    size_t j = s.find(' ', i);
+    if (j == std::string_view::npos) j = s.size();
+    out->Add(s.substr(i, j - i));
+    i = j;
+  }
 }
 
 void CollectPart(KeyPart part, uint8_t custom_field, const Record& r, PartValues* out) {
@@ -138,18 +149,8 @@ void CollectPart(KeyPart part, uint8_t custom_field, const Record& r, PartValues
       for (DayNumber day : r.dobs) out->AddBytes(&day, sizeof day);
       break;
     case KeyPart::kDobYear:
-      for (DayNumber day : r.dobs) {
-        const int32_t year = FromDayNumber(day).year;
-        out->AddBytes(&year, sizeof year);
-      }
-      break;
     case KeyPart::kDobMonthDay:
-      for (DayNumber day : r.dobs) {
-        const CivilDate date = FromDayNumber(day);
-        const int32_t month_day = date.month * 100 + date.day;
-        out->AddBytes(&month_day, sizeof month_day);
-      }
-      break;
+      break;  // PartCache::Get collects both at once
     case KeyPart::kPostcode:
       for (const Postcode& pc : r.postcodes) {
         if (pc.valid) out->Add(pc.canonical);
@@ -169,6 +170,23 @@ void CollectPart(KeyPart part, uint8_t custom_field, const Record& r, PartValues
 
 const PartValues& PartCache::Get(KeyPart part, uint8_t custom_field, const Record& r) {
   const auto i = static_cast<size_t>(part);
+  if ((part == KeyPart::kDobYear || part == KeyPart::kDobMonthDay) && !collected_[i]) {
+    // Both from one conversion of each date.
+    PartValues& years = values_[static_cast<size_t>(KeyPart::kDobYear)];
+    PartValues& month_days = values_[static_cast<size_t>(KeyPart::kDobMonthDay)];
+    years.Clear();
+    month_days.Clear();
+    for (DayNumber day : r.dobs) {
+      const CivilDate date = FromDayNumber(day);
+      const int32_t year = date.year;
+      const int32_t month_day = date.month * 100 + date.day;
+      years.AddBytes(&year, sizeof year);
+      month_days.AddBytes(&month_day, sizeof month_day);
+    }
+    collected_[static_cast<size_t>(KeyPart::kDobYear)] = true;
+    collected_[static_cast<size_t>(KeyPart::kDobMonthDay)] = true;
+    return values_[i];
+  }
   if (!collected_[i] || (part == KeyPart::kCustom && custom_field != custom_field_)) {
     values_[i].Clear();
     CollectPart(part, custom_field, r, &values_[i]);
