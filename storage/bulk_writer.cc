@@ -437,16 +437,18 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   enum SourceState : int8_t { kUnknown = 0, kFresh, kHasRecords };
   // Fewest keys of a batch a run's key ranges are chosen from.
   static constexpr size_t kMinSplitSample = 256;
+  // Most key bytes (with their headers) a run holds: entries address them in 32 bits.
+  static constexpr size_t kMaxRunKeyBytes = size_t{3} << 30;
 
   // A block-index entry of one rule (the run keeps a list per rule): its
-  // hash and the record's index in the run, 12 bytes. Entries of one rule
-  // sort by hash, then index: a block's members are written in the order
-  // they were added (as the merge operator keeps them), and sorting touches
-  // no key bytes.
+  // hash and where the record's key starts in the run's `keys`, 12 bytes.
+  // Entries of one rule sort by hash, then that number, which grows as
+  // records arrive: a block's members are written in the order they were
+  // added (as the merge operator keeps them), and sorting touches no key bytes.
   struct EntryRef {
     uint32_t hash_hi;
     uint32_t hash_lo;
-    uint32_t number;  // the record's index in the run
+    uint32_t number;  // Run::keys offset of the record's key (RecordRef::key_at)
     uint64_t hash() const { return (uint64_t{hash_hi} << 32) | hash_lo; }
     friend bool operator<(const EntryRef& a, const EntryRef& b) {
       if (a.hash_hi != b.hash_hi) return a.hash_hi < b.hash_hi;
@@ -587,6 +589,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     uint32_t key_size;
     uint32_t value_size;
     uint64_t sort_prefix;  // the key's first 8 bytes, big-endian, zero-padded
+    uint32_t key_at;       // where the run's `keys` holds the key (its entries' number)
     bool lookup;           // may replace a stored version
     bool dead;             // replaced by a later version in the same run
   };
@@ -600,10 +603,11 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     // record loaded again unchanged changes no page).
     std::array<EntryList, 256> kept;
     size_t entry_count = 0;
-    // Every record's key by index, back to back: blocks in hash order read
-    // member keys at random, from here rather than the far larger arenas.
+    // Every record's key as dead flag(1) + varint(length) + key, in arrival
+    // order; a block-index entry's number is where its record's key starts.
+    // Blocks in hash order read member keys at random: one read here rather
+    // than in the far larger arenas.
     std::string keys;
-    std::vector<uint32_t> key_offsets = {0};  // index -> offset in keys (+ end)
     TermDeltas tf;
     size_t dead = 0;
     size_t lookups = 0;  // records that may replace a stored version
@@ -629,7 +633,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     }
     size_t live() const { return records.size() - dead; }
     size_t bytes() const {
-      return arena.bytes() + keys.size() + records.size() * (sizeof(RecordRef) + sizeof(uint32_t)) +
+      return arena.bytes() + keys.size() + records.size() * sizeof(RecordRef) +
              entry_count * sizeof(EntryRef);
     }
     std::string_view Key(uint32_t i) const {
@@ -638,9 +642,14 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     std::string_view Value(uint32_t i) const {
       return std::string_view(records[i].data + records[i].key_size, records[i].value_size);
     }
-    std::string_view IndexedKey(uint32_t i) const {
-      return std::string_view(keys.data() + key_offsets[i], key_offsets[i + 1] - key_offsets[i]);
+    // The key whose entry starts at `at`.
+    std::string_view KeyAt(uint32_t at) const {
+      std::string_view rest(keys.data() + at + 1, keys.size() - at - 1);
+      uint64_t length = 0;
+      GetVarint(&rest, &length);  // written by Append: it decodes
+      return rest.substr(0, length);
     }
+    bool DeadAt(uint32_t at) const { return keys[at] != 0; }
     // Drops a pending record: its entries are dropped when sorted, its terms now.
     void Kill(uint32_t i) {
       std::vector<BlockKey> block_keys;
@@ -651,6 +660,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
         for (const TfTerm& term : terms) tf.Add(term.field, term.value, -1);
       }
       records[i].dead = true;
+      keys[records[i].key_at] = 1;
       ++dead;
     }
     void Clear() {
@@ -665,7 +675,6 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
       lookups = 0;
       order.clear();
       keys.clear();
-      key_offsets.assign(1, 0);
       ranked.clear();
     }
   };
@@ -768,15 +777,17 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     const BulkBatch::Rep::Record& record = rep.records[i];
     const std::string_view key = rep.Key(record);
     const std::string_view value = rep.Value(record);
+    const auto key_at = static_cast<uint32_t>(run.keys.size());
     run.records.push_back(RecordRef{run.arena.Append(key, value),
                                     static_cast<uint32_t>(key.size()),
-                                    static_cast<uint32_t>(value.size()), SortPrefix(key), lookup,
-                                    false});
+                                    static_cast<uint32_t>(value.size()), SortPrefix(key), key_at,
+                                    lookup, false});
     if (lookup) ++run.lookups;
+    run.keys.push_back(0);
+    PutVarint(&run.keys, key.size());
     run.keys.append(key);
-    run.key_offsets.push_back(static_cast<uint32_t>(run.keys.size()));
     for (size_t k = record.first_block_key; k < rep.EndBlockKey(i); ++k) {
-      run.AddEntry(rep.block_keys[k], index, Run::kAdd);
+      run.AddEntry(rep.block_keys[k], key_at, Run::kAdd);
     }
     for (size_t t = record.first_term; t < rep.EndTerm(i); ++t) {
       const BulkBatch::Rep::Term& term = rep.terms[t];
@@ -788,7 +799,11 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     const size_t writing = writing_bytes_.load();
     const size_t limit =
         std::min(memory_bytes_ / 5 * 4, memory_bytes_ > writing ? memory_bytes_ - writing : 0);
-    if (run.bytes() >= limit || run.records.size() >= max_run_records_) status_ = Submit();
+    // Entries number records by where their keys start: keep that in 32 bits.
+    if (run.bytes() >= limit || run.records.size() >= max_run_records_ ||
+        run.keys.size() >= kMaxRunKeyBytes) {
+      status_ = Submit();
+    }
     return status_;
   }
 
@@ -1090,7 +1105,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
         // and the run does not add them again.
         for (const BlockKey& bk : old_keys) {
           const bool shared = std::find(fresh_keys.begin(), fresh_keys.end(), bk) != fresh_keys.end();
-          run.AddEntry(bk, lookup_index[k], shared ? Run::kKeep : Run::kRemove);
+          run.AddEntry(bk, run.records[lookup_index[k]].key_at, shared ? Run::kKeep : Run::kRemove);
         }
         for (const TfTerm& term : old_terms) run.tf.Add(term.field, term.value, -1);
       }
@@ -1149,7 +1164,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
   static void SortRuleEntries(const Run& run, const EntryList& list, std::vector<EntryRef>* out) {
     out->clear();
     const auto dead = [&run](const EntryRef& ref) {
-      return run.dead > 0 && run.records[ref.number].dead;
+      return run.dead > 0 && run.DeadAt(ref.number);
     };
     // One pass counts the entries by their top hash byte.
     std::array<size_t, 257> next{};
@@ -1206,10 +1221,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
                                                    : std::min(adds[a].hash(), removes[d].hash());
         size_t a_end = a;
         for (; a_end < adds.size() && adds[a_end].hash() == hash; ++a_end) {
-          if (a_end + 16 < adds.size()) __builtin_prefetch(&run.key_offsets[adds[a_end + 16].number]);
-          if (a_end + 8 < adds.size()) {
-            __builtin_prefetch(run.keys.data() + run.key_offsets[adds[a_end + 8].number]);
-          }
+          if (a_end + 8 < adds.size()) __builtin_prefetch(run.keys.data() + adds[a_end + 8].number);
         }
         size_t d_end = d;
         while (d_end < removes.size() && removes[d_end].hash() == hash) ++d_end;
@@ -1229,7 +1241,7 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     std::string page_key;
     std::string operand;
     uint32_t page = UINT32_MAX;  // rule << 16 | the hash's top 16 bits, as the key says
-    const auto key_of = [&run](const EntryRef& ref) { return run.IndexedKey(ref.number); };
+    const auto key_of = [&run](const EntryRef& ref) { return run.KeyAt(ref.number); };
     ForEachBlockChange(run, first_rule, end_rule,
                        [&](size_t rule, uint64_t hash, std::span<const EntryRef> removes,
                            std::span<const EntryRef> adds) {
