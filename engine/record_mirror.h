@@ -11,8 +11,10 @@
 // keys each).
 //
 // Order: members of a block are kept in store key order (source code, then id
-// bytes), the order the store's block scan gives, so capping candidates takes
-// the same records either way.
+// bytes). The store's own index gives a block's members in the order they
+// were added (a bulk load's in input order), so when a look-up's blocks hold
+// more than EngineOptions::max_candidates records, the mirror and the store
+// may keep different ones; below the cap both give the same candidates.
 //
 // Thread safety: ForEachCandidate may run in many threads at once, alongside
 // Put and Remove (readers share a lock; writers take it alone).

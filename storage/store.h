@@ -206,7 +206,8 @@ class Store {
   absl::Status ForEachInBlocks(const std::vector<BlockKey>& keys,
                                const std::function<bool(uint16_t, std::string_view)>& fn) const;
 
-  // Calls `fn(source, id)` for every record indexed under `key`.
+  // Calls `fn(source, id)` for every record indexed under `key`, in the order
+  // they joined the block (a bulk load's members in the order it was given them).
   absl::Status ForEachInBlock(const BlockKey& key,
                               const std::function<bool(uint16_t, std::string_view)>& fn) const;
 
