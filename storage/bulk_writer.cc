@@ -644,6 +644,8 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     }
     // The key whose entry starts at `at`.
     std::string_view KeyAt(uint32_t at) const {
+      const auto first = static_cast<unsigned char>(keys[at + 1]);
+      if (first < 0x80) return std::string_view(keys.data() + at + 2, first);  // most keys
       std::string_view rest(keys.data() + at + 1, keys.size() - at - 1);
       uint64_t length = 0;
       GetVarint(&rest, &length);  // written by Append: it decodes
