@@ -84,9 +84,14 @@ class PartCache {
   static constexpr size_t kParts = static_cast<size_t>(KeyPart::kCustom) + 1;
   void Reset() { collected_.fill(false); }
   // Values of `part` (for KeyPart::kCustom, of custom field `custom_field`).
-  const PartValues& Get(KeyPart part, uint8_t custom_field, const Record& r);
+  const PartValues& Get(KeyPart part, uint8_t custom_field, const Record& r) {
+    const auto i = static_cast<size_t>(part);
+    if (collected_[i] && part != KeyPart::kCustom) return values_[i];  // the rules share parts
+    return Collect(part, custom_field, r);
+  }
 
  private:
+  const PartValues& Collect(KeyPart part, uint8_t custom_field, const Record& r);
   std::array<PartValues, kParts> values_;
   std::array<bool, kParts> collected_{};
   uint8_t custom_field_ = 0;  // whose values values_[kCustom] holds
@@ -168,7 +173,7 @@ void CollectPart(KeyPart part, uint8_t custom_field, const Record& r, PartValues
   }
 }
 
-const PartValues& PartCache::Get(KeyPart part, uint8_t custom_field, const Record& r) {
+const PartValues& PartCache::Collect(KeyPart part, uint8_t custom_field, const Record& r) {
   const auto i = static_cast<size_t>(part);
   if ((part == KeyPart::kDobYear || part == KeyPart::kDobMonthDay) && !collected_[i]) {
     // Both from one conversion of each date.
