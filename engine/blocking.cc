@@ -99,19 +99,8 @@ class PartCache {
 
 std::string_view FirstToken(std::string_view s) { return s.substr(0, s.find(' ')); }
 
-// NameTokens without its vector: runs per record, for every rule on surnames.
 void CollectTokens(std::string_view s, PartValues* out) {
-  size_t i = 0;
-  while (i < s.size()) {
-    if (s[i] == ' ') {
-      ++i;
-      continue;
-    }
-    size_t j = s.find(' ', i);
-    if (j == std::string_view::npos) j = s.size();
-    out->Add(s.substr(i, j - i));
-    i = j;
-  }
+  ForEachNameToken(s, [out](std::string_view token) { out->Add(token); });
 }
 
 void CollectPart(KeyPart part, uint8_t custom_field, const Record& r, PartValues* out) {

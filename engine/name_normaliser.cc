@@ -247,17 +247,7 @@ std::string NormaliseName(std::string_view raw) {
 
 std::vector<std::string_view> NameTokens(std::string_view normalised) {
   std::vector<std::string_view> tokens;
-  size_t i = 0;
-  while (i < normalised.size()) {
-    if (normalised[i] == ' ') {
-      ++i;
-      continue;
-    }
-    size_t j = normalised.find(' ', i);
-    if (j == std::string_view::npos) j = normalised.size();
-    tokens.push_back(normalised.substr(i, j - i));
-    i = j;
-  }
+  ForEachNameToken(normalised, [&](std::string_view token) { tokens.push_back(token); });
   return tokens;
 }
 

@@ -29,6 +29,23 @@ std::string NormaliseName(std::string_view raw);
 // Splits a normalised name into its tokens (views into `normalised`).
 std::vector<std::string_view> NameTokens(std::string_view normalised);
 
+// Calls fn(token) for each token of NameTokens(normalised), in order, without
+// building the vector (for per-record loops).
+template <typename Fn>
+void ForEachNameToken(std::string_view normalised, const Fn& fn) {
+  size_t i = 0;
+  while (i < normalised.size()) {
+    if (normalised[i] == ' ') {
+      ++i;
+      continue;
+    }
+    size_t j = normalised.find(' ', i);
+    if (j == std::string_view::npos) j = normalised.size();
+    fn(normalised.substr(i, j - i));
+    i = j;
+  }
+}
+
 }  // namespace probity
 
 #endif  // PROBITY_ENGINE_NAME_NORMALISER_H_

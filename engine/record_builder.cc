@@ -33,10 +33,11 @@ void ForEachValue(std::string_view field, std::string_view separator, Fn&& fn) {
   }
 }
 
-template <typename T>
-void AddUnique(std::vector<T>* values, T value) {
+// Copies or moves `value` in only when it is new.
+template <typename T, typename V>
+void AddUnique(std::vector<T>* values, V&& value) {
   if (std::find(values->begin(), values->end(), value) == values->end()) {
-    values->push_back(std::move(value));
+    values->push_back(std::forward<V>(value));
   }
 }
 
@@ -125,20 +126,12 @@ void RecordBuilder::Build(const std::vector<std::string_view>& fields, Record* r
     auto name_into = [&](std::vector<NameValue>* values) {
       ForEachValue(field, mapping.separator, [&](std::string_view v) {
         any_value = true;
-        if (names != nullptr) {
-          const NameValue& name = names->Get(v);
-          if (name.text.empty()) {
-            ++q.invalid;
-          } else if (std::find(values->begin(), values->end(), name) == values->end()) {
-            values->push_back(name);
-          }
-          return;
-        }
-        NameValue name = MakeNameValue(v);
+        NameValue made;
+        const NameValue& name = names != nullptr ? names->Get(v) : (made = MakeNameValue(v));
         if (name.text.empty()) {
           ++q.invalid;
         } else {
-          AddUnique(values, std::move(name));
+          AddUnique(values, name);
         }
       });
     };

@@ -65,18 +65,6 @@ std::shared_ptr<ROCKSDB_NAMESPACE::MergeOperator> NewBlockPostingsOperator();
 
 // ---- Implementation ----
 
-inline size_t VarintLength(uint64_t v) {
-  size_t n = 1;
-  for (; v >= 0x80; v >>= 7) ++n;
-  return n;
-}
-
-inline char* EncodeVarintTo(char* p, uint64_t v) {
-  for (; v >= 0x80; v >>= 7) *p++ = static_cast<char>(v | 0x80);
-  *p++ = static_cast<char>(v);
-  return p;
-}
-
 template <typename Keys>
 void AppendPageEntryOf(std::string* out, uint64_t hash, const Keys& removes, const Keys& adds) {
   size_t ops_size = 0;
@@ -84,8 +72,7 @@ void AppendPageEntryOf(std::string* out, uint64_t hash, const Keys& removes, con
   for (std::string_view key : adds) ops_size += VarintLength(uint64_t{key.size()} << 1) + key.size();
   const size_t at = out->size();
   out->resize(at + 8 + VarintLength(ops_size) + ops_size);
-  char* p = out->data() + at;
-  for (int shift = 56; shift >= 0; shift -= 8) *p++ = static_cast<char>(hash >> shift);
+  char* p = EncodeBE64To(out->data() + at, hash);
   p = EncodeVarintTo(p, ops_size);
   for (std::string_view key : removes) {
     p = EncodeVarintTo(p, (uint64_t{key.size()} << 1) | 1);

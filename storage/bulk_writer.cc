@@ -1159,8 +1159,8 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
     }
   }
 
-  // One rule's entries in key order, in `out`: entries of replaced records
-  // dropped, a radix pass on the top hash byte straight from the rule's list
+  // One rule's entries in key order (hash, then arrival), in `out`: entries of
+  // replaced records dropped, a radix pass on the top hash byte straight from the rule's list
   // into `out`, SortEntries per part, and duplicates dropped (a record
   // listing one block key twice yields one). Reads the run, writes only `out`.
   static void SortRuleEntries(const Run& run, const EntryList& list, std::vector<EntryRef>* out) {
@@ -1194,7 +1194,8 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
 
   // Calls block(rule, hash, removes, adds) for each block of rules
   // [first_rule, end_rule) the run changes, in key order: the members that
-  // leave it (replaced versions) and those that join it, each in key order.
+  // leave it (replaced versions) and those that join it, each in the order
+  // the run received them.
   template <typename Block>
   static void ForEachBlockChange(Run& run, size_t first_rule, size_t end_rule,
                                  const Block& block) {
@@ -1213,8 +1214,8 @@ class Store::Impl::BulkWriterImpl final : public Store::BulkWriter {
         }
         adds.resize(out);
       }
-      // Entries in hash order read member keys at random: prefetch a key's
-      // offset 16 entries ahead and its bytes 8 ahead.
+      // Entries in hash order read member keys at random: prefetch a key 8
+      // entries ahead.
       size_t a = 0;
       size_t d = 0;
       while (a < adds.size() || d < removes.size()) {

@@ -16,9 +16,10 @@ void PutBE16(std::string* out, uint16_t v) {
 
 void PutBE64(std::string* out, uint64_t v) {
   char b[8];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>((v >> (56 - 8 * i)) & 0xff);
+  EncodeBE64To(b, v);
   out->append(b, 8);
 }
+
 
 uint16_t GetBE16(const char* p) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
@@ -43,13 +44,7 @@ bool DecodeInt64LE(std::string_view s, int64_t* v) {
 
 void PutVarint(std::string* out, uint64_t v) {
   char buf[10];
-  size_t n = 0;
-  while (v >= 0x80) {
-    buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  buf[n++] = static_cast<char>(v);
-  out->append(buf, n);
+  out->append(buf, static_cast<size_t>(EncodeVarintTo(buf, v) - buf));
 }
 
 bool GetVarint(std::string_view* in, uint64_t* v) {
@@ -117,7 +112,7 @@ void EncodeRecordHeader(const std::vector<BlockKey>& block_keys, const std::vect
   for (const BlockKey& key : block_keys) {
     char* p = out->data() + at;
     p[0] = static_cast<char>(key.rule);
-    for (int i = 0; i < 8; ++i) p[1 + i] = static_cast<char>(key.hash >> (56 - 8 * i));
+    EncodeBE64To(p + 1, key.hash);
     at += kBlockPrefixLen;
   }
   PutVarint(out, terms.size());

@@ -70,6 +70,23 @@ uint16_t GetBE16(const char* p);
 uint64_t GetBE64(const char* p);
 bool DecodeInt64LE(std::string_view s, int64_t* v);
 void PutVarint(std::string* out, uint64_t v);
+// The same encodings into a buffer the caller sized (for writers that size a
+// whole entry first, in loops run per block member); each returns the end of
+// what it wrote.
+inline char* EncodeBE64To(char* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((v >> (56 - 8 * i)) & 0xff);
+  return p + 8;
+}
+inline size_t VarintLength(uint64_t v) {
+  size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+inline char* EncodeVarintTo(char* p, uint64_t v) {
+  for (; v >= 0x80; v >>= 7) *p++ = static_cast<char>((v & 0x7f) | 0x80);
+  *p++ = static_cast<char>(v);
+  return p;
+}
 // False (and `in` unchanged or partly read) on a truncated or overlong varint.
 bool GetVarint(std::string_view* in, uint64_t* v);
 
